@@ -1,0 +1,105 @@
+// spectrum2_json_backend: the Spectrum 2 backend that runs a child process speaking JSON lines.
+#include <google/protobuf/stubs/logging.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "core/bridge.h"
+#include "core/ini.h"
+#include "core/options.h"
+#include "io/bridge_runner.h"
+#include "io/proc_memory.h"
+#include "io/trace_file.h"
+
+#ifndef S2J_VERSION
+#define S2J_VERSION "0.0.0"
+#endif
+
+namespace {
+
+std::string g_prefix;
+
+void write_stderr(s2j::LogLevel level, std::string_view message) {
+  std::string line = g_prefix;
+  line.append(s2j::log_level_name(level)).append(": ").append(message).push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), stderr);
+}
+
+int fail(int code, const std::string& message) {
+  write_stderr(s2j::LogLevel::kError, message);
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);
+  const std::string pid = std::to_string(getpid());
+  g_prefix = "spectrum2_json_backend[" + pid + "] ";
+
+  s2j::CommandLine cli;
+  std::string help;
+  std::string error = s2j::parse_command_line(argc, argv, cli, help);
+  if (!error.empty()) return fail(EINVAL, error + " (see --help)");
+  if (cli.help) {
+    std::cout << help;
+    return 0;
+  }
+  if (cli.version) {
+    std::cout << "spectrum2_json_backend " S2J_VERSION "\n";
+    return 0;
+  }
+
+  std::vector<s2j::IniEntry> config;
+  std::string config_path;
+  if (!cli.config_path.empty()) {
+    std::ifstream file(cli.config_path, std::ios::binary);
+    if (!file) {
+      const int code = errno ? errno : ENOENT;
+      return fail(code, "cannot read config file '" + cli.config_path + "': " + std::strerror(code));
+    }
+    std::ostringstream text;
+    text << file.rdbuf();
+    s2j::IniParseResult parsed = s2j::parse_ini(text.str());
+    if (!parsed.ok())
+      return fail(EINVAL, cli.config_path + ":" + std::to_string(parsed.error_line) + ": " + parsed.error);
+    config = std::move(parsed.entries);
+    std::error_code ec;
+    config_path = std::filesystem::absolute(cli.config_path, ec).lexically_normal().string();
+  }
+  s2j::apply_overrides(cli, config);
+  s2j::BridgeOptions options;
+  error = s2j::resolve_options(cli, config, pid, options);
+  if (!error.empty()) return fail(EINVAL, error);
+
+  s2j::Logger log(options.log_level, write_stderr);
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int, const std::string& message) {
+    write_stderr(s2j::LogLevel::kDebug, "protobuf: " + message);
+  });
+
+  s2j::TraceFile trace;
+  if (!options.trace_path.empty()) {
+    const int code = trace.open(options.trace_path);
+    if (code != 0)
+      return fail(code, "cannot open trace file '" + options.trace_path + "': " + std::strerror(code));
+  }
+
+  s2j::BridgeSettings settings;
+  settings.backend_id = options.backend_id;
+  settings.jid = options.jid;
+  settings.config_path = config_path;
+  settings.config = config;
+  settings.backend_config = s2j::features_backend_config(options.features);
+  settings.max_message_size = options.max_message_size;
+  settings.init_res_kib = s2j::read_process_memory(0).res_kib;
+  settings.pid = pid;
+
+  s2j::BridgeRunner runner(options, std::move(settings), log, options.trace_path.empty() ? nullptr : &trace);
+  return runner.run();
+}

@@ -1,0 +1,209 @@
+#include "core/bridge.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_translator.h"
+#include "core/utf8.h"
+#include "protocol.pb.h"
+
+namespace s2j {
+
+using pbnetwork::WrapperMessage;
+
+namespace {
+constexpr size_t kErrorLineBytes = 1024;
+}
+
+std::string make_hello_line(const BridgeSettings& s) {
+  nlohmann::ordered_json config = nlohmann::ordered_json::object();
+  for (const IniEntry& e : s.config) {
+    nlohmann::ordered_json& section = config[e.section];
+    if (!section.is_object()) section = nlohmann::ordered_json::object();
+    auto it = section.find(e.key);
+    if (it == section.end())
+      section[e.key] = e.value;
+    else if (it->is_array())
+      it->push_back(e.value);
+    else
+      *it = nlohmann::ordered_json::array({*it, e.value});
+  }
+  nlohmann::ordered_json hello{{"type", "bridge.hello"}, {"version", 1},
+                               {"backend_id", s.backend_id}, {"jid", s.jid},
+                               {"config_path", s.config_path}, {"config", config}};
+  return hello.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+Bridge::Bridge(BridgeSettings settings, const Logger& log, Tracer* tracer, MemoryProbe memory)
+    : settings_(std::move(settings)),
+      log_(log),
+      tracer_(tracer),
+      memory_(std::move(memory)),
+      frames_(settings_.max_message_size),
+      lines_(settings_.max_message_size, kErrorLineBytes) {}
+
+void Bridge::start() {
+  send_child_line(make_hello_line(settings_));
+  if (!settings_.backend_config.empty()) {
+    pbnetwork::BackendConfig config;
+    config.set_config(settings_.backend_config);
+    const std::string payload = config.SerializeAsString();
+    send_spectrum(WrapperMessage::TYPE_BACKEND_CONFIG, &payload);
+  }
+}
+
+void Bridge::trace(TraceDir dir, std::string_view json) {
+  if (tracer_ != nullptr) tracer_->record(dir, redact_for_trace(json));
+}
+
+void Bridge::send_child_line(std::string_view json) {
+  trace(TraceDir::kBridgeToChild, json);
+  to_child_.append(json).push_back('\n');
+}
+
+void Bridge::send_spectrum(int type, const std::string* payload) {
+  const std::string body = make_wrapper(type, payload);
+  if (tracer_ != nullptr) {
+    Wrapper w;
+    parse_wrapper(body, w);
+    tracer_->record(TraceDir::kBridgeToSpectrum, wrapper_to_json(w).json);
+  }
+  append_frame(to_spectrum_, body);
+}
+
+// ---- Spectrum → child ----------------------------------------------------------------------------
+
+void Bridge::on_spectrum_data(std::string_view data) {
+  if (exit_requested_) return;
+  frames_.feed(data);
+  FrameEvent event;
+  while (!exit_requested_ && frames_.next(event)) {
+    if (event.kind == FrameEvent::Kind::kOversized) {
+      log_.error("frame of " + std::to_string(event.length) + " bytes from Spectrum exceeds max_message_size (" +
+                 std::to_string(settings_.max_message_size) + "); skipped");
+      continue;
+    }
+    handle_frame(event.body);
+  }
+}
+
+void Bridge::on_spectrum_eof() {
+  if (frames_.mid_frame() && !exit_requested_)
+    log_.warn("connection to Spectrum closed in the middle of a frame (" + std::to_string(frames_.buffered()) +
+              " bytes of it received)");
+}
+
+void Bridge::handle_frame(std::string_view body) {
+  Wrapper w;
+  const std::string error = parse_wrapper(body, w);
+  if (!error.empty()) {
+    log_.error("from Spectrum: " + error + "; skipped");
+    return;
+  }
+  switch (w.number) {
+    case WrapperMessage::TYPE_PING:
+      trace(TraceDir::kSpectrumToBridge, "{\"type\":\"ping\"}");
+      handle_ping();
+      return;
+    case WrapperMessage::TYPE_PONG:
+    case WrapperMessage::TYPE_STATS:
+      trace(TraceDir::kSpectrumToBridge, wrapper_to_json(w).json);
+      log_.debug("from Spectrum: " + w.type->json_name + " is the bridge's own business; not forwarded");
+      return;
+    case WrapperMessage::TYPE_EXIT:
+      exit_requested_ = true;
+      break;
+    default:
+      break;
+  }
+  ToChild line = wrapper_to_json(w);
+  if (!line.note.empty()) log_.warn("from Spectrum: " + line.note);
+  trace(TraceDir::kSpectrumToBridge, line.json);
+  to_child_.append(line.json).push_back('\n');
+}
+
+void Bridge::handle_ping() {
+  ++pings_;
+  send_spectrum(WrapperMessage::TYPE_PONG, nullptr);
+  const MemoryStats memory = memory_ ? memory_() : MemoryStats{};
+  pbnetwork::Stats stats;
+  stats.set_res(static_cast<int32_t>(memory.res_kib));
+  stats.set_init_res(static_cast<int32_t>(settings_.init_res_kib));
+  stats.set_shared(static_cast<int32_t>(memory.shared_kib));
+  stats.set_id(settings_.pid);
+  const std::string payload = stats.SerializeAsString();
+  send_spectrum(WrapperMessage::TYPE_STATS, &payload);
+}
+
+// ---- child → Spectrum ----------------------------------------------------------------------------
+
+void Bridge::on_child_data(std::string_view data) {
+  lines_.feed(data);
+  LineEvent event;
+  while (lines_.next(event)) {
+    ++line_number_;
+    if (event.kind == LineEvent::Kind::kOversized) {
+      reject_line(event.text, "line longer than max_message_size (" + std::to_string(settings_.max_message_size) +
+                                  " bytes); discarded");
+      continue;
+    }
+    handle_line(event.text);
+  }
+}
+
+void Bridge::on_child_eof() {
+  lines_.finish();
+  on_child_data({});
+}
+
+void Bridge::handle_line(std::string_view line) {
+  if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank
+  FromChild in = json_to_wrapper(line);
+  if (tracer_ != nullptr) {
+    if (in.kind == FromChild::Kind::kRejected && in.object.is_discarded())
+      tracer_->record(TraceDir::kChildToBridge,
+                      nlohmann::json(std::string(line)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    else
+      trace(TraceDir::kChildToBridge, line);
+  }
+  switch (in.kind) {
+    case FromChild::Kind::kRejected:
+      reject_line(line, in.error);
+      return;
+    case FromChild::Kind::kBridge:
+      handle_bridge_line(in.bridge_type, in.object);
+      return;
+    case FromChild::Kind::kFrame:
+      break;
+  }
+  if (in.type->number == WrapperMessage::TYPE_PONG || in.type->number == WrapperMessage::TYPE_STATS) {
+    log_.debug("from child line " + std::to_string(line_number_) + ": " + in.type->json_name +
+               " dropped (the bridge answers PING itself)");
+    return;
+  }
+  append_frame(to_spectrum_, in.frame_body);
+}
+
+void Bridge::handle_bridge_line(const std::string& type, const nlohmann::json& object) {
+  if (type != "bridge.log") {
+    log_.debug("from child line " + std::to_string(line_number_) + ": " + type + " dropped");
+    return;
+  }
+  const auto level_it = object.find("level");
+  const auto message_it = object.find("message");
+  std::optional<LogLevel> level = LogLevel::kInfo;
+  if (level_it != object.end() && level_it->is_string()) level = parse_log_level(level_it->get<std::string>());
+  const std::string message =
+      message_it == object.end() ? "" : (message_it->is_string() ? message_it->get<std::string>() : message_it->dump());
+  log_.log(level.value_or(LogLevel::kInfo), "child: " + message);
+}
+
+void Bridge::reject_line(std::string_view line, const std::string& error) {
+  log_.error("child line " + std::to_string(line_number_) + " rejected: " + error);
+  nlohmann::ordered_json reply{{"type", "bridge.error"},
+                       {"error", error},
+                       {"line_number", line_number_},
+                       {"line", std::string(cut_utf8(line, kErrorLineBytes))}};
+  send_child_line(reply.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+}
+
+}  // namespace s2j

@@ -1,0 +1,52 @@
+#include "core/ini.h"
+
+namespace s2j {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  const char* ws = " \t\r\n\v\f";
+  const size_t b = s.find_first_not_of(ws);
+  if (b == std::string_view::npos) return {};
+  const size_t e = s.find_last_not_of(ws);
+  return s.substr(b, e - b + 1);
+}
+
+}  // namespace
+
+IniParseResult parse_ini(std::string_view text) {
+  IniParseResult result;
+  std::string section;
+  int number = 0;
+  while (!text.empty()) {
+    const size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+    ++number;
+    const size_t hash = line.find('#');
+    if (hash != std::string_view::npos) line = line.substr(0, hash);
+    line = trim(line);
+    if (line.empty()) continue;
+    if (line.front() == '[') {
+      if (line.back() != ']' || line.size() < 3) {
+        result.error = "malformed section header '" + std::string(line) + "'";
+        result.error_line = number;
+        return result;
+      }
+      section = std::string(trim(line.substr(1, line.size() - 2)));
+      continue;
+    }
+    const size_t eq = line.find('=');
+    const std::string_view key = eq == std::string_view::npos ? std::string_view{} : trim(line.substr(0, eq));
+    if (key.empty()) {
+      result.error = "expected 'key = value' or '[section]', got '" + std::string(line) + "'";
+      result.error_line = number;
+      return result;
+    }
+    result.entries.push_back(
+        IniEntry{section, std::string(key), std::string(trim(line.substr(eq + 1))), number});
+  }
+  return result;
+}
+
+}  // namespace s2j

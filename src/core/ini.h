@@ -1,0 +1,27 @@
+// Spectrum's config-file syntax (Boost.Program_options, §7): trimmed lines, '#' comments anywhere,
+// "[section]" prefixes, "key = value". Quotes are kept. Anything else is a syntax error.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace s2j {
+
+struct IniEntry {
+  std::string section;  // "" before any [section]
+  std::string key;
+  std::string value;
+  int line = 0;  // 1-based
+};
+
+struct IniParseResult {
+  std::vector<IniEntry> entries;
+  std::string error;  // empty on success
+  int error_line = 0;
+  bool ok() const { return error.empty(); }
+};
+
+IniParseResult parse_ini(std::string_view text);
+
+}  // namespace s2j

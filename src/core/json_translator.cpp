@@ -1,0 +1,273 @@
+#include "core/json_translator.h"
+
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/stubs/strutil.h>
+#include <google/protobuf/unknown_field_set.h>
+#include <google/protobuf/util/json_util.h>
+
+#include <memory>
+
+#include "core/spectrum_rules.h"
+#include "core/utf8.h"
+#include "protocol.pb.h"
+
+namespace s2j {
+
+namespace pb = google::protobuf;
+using pbnetwork::WrapperMessage;
+
+namespace {
+
+const pb::util::JsonPrintOptions& print_options() {
+  static const pb::util::JsonPrintOptions options = [] {
+    pb::util::JsonPrintOptions o;
+    o.preserve_proto_field_names = true;  // "legacyName", "init_res": names exactly as in the .proto
+    return o;
+  }();
+  return options;
+}
+
+std::unique_ptr<pb::Message> new_message(const pb::Descriptor* descriptor) {
+  return std::unique_ptr<pb::Message>(
+      pb::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
+}
+
+// Replaces invalid UTF-8 in every string field, at any depth. Returns the number of fields repaired.
+int repair_strings(pb::Message& message) {
+  int repaired = 0;
+  const pb::Reflection* reflection = message.GetReflection();
+  std::vector<const pb::FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const pb::FieldDescriptor* field : fields) {
+    if (field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+      if (field->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(message, field); ++i)
+          repaired += repair_strings(*reflection->MutableRepeatedMessage(&message, field, i));
+      } else {
+        repaired += repair_strings(*reflection->MutableMessage(&message, field));
+      }
+    } else if (field->type() == pb::FieldDescriptor::TYPE_STRING) {
+      if (field->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+          const std::string& value = reflection->GetRepeatedStringReference(message, field, i, nullptr);
+          if (!is_valid_utf8(value)) {
+            reflection->SetRepeatedString(&message, field, i, repair_utf8(value));
+            ++repaired;
+          }
+        }
+      } else {
+        const std::string& value = reflection->GetStringReference(message, field, nullptr);
+        if (!is_valid_utf8(value)) {
+          reflection->SetString(&message, field, repair_utf8(value));
+          ++repaired;
+        }
+      }
+    }
+  }
+  return repaired;
+}
+
+ToChild opaque(const Wrapper& w, std::string note) {
+  nlohmann::ordered_json j;
+  if (w.type != nullptr)
+    j["type"] = w.type->json_name;
+  else
+    j["type"] = w.number;
+  if (!w.payload.empty()) {
+    std::string encoded;
+    pb::Base64Escape(w.payload, &encoded);
+    j["payload"] = std::move(encoded);
+  }
+  return ToChild{j.dump(), std::move(note)};
+}
+
+// Inserts "type" as the first member of a JSON object printed by protobuf.
+std::string with_type(const std::string& json_name, const std::string& object) {
+  std::string out;
+  out.reserve(object.size() + json_name.size() + 12);
+  out.append("{\"type\":\"").append(json_name).append("\"");
+  if (object.size() > 2) out.append(",").append(object, 1, std::string::npos);
+  else out.append("}");
+  return out;
+}
+
+FromChild reject(std::string error) {
+  FromChild r;
+  r.kind = FromChild::Kind::kRejected;
+  r.error = std::move(error);
+  return r;
+}
+
+const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
+  const MessageType* found = nullptr;
+  if (type.is_string()) {
+    found = find_message_type(type.get_ref<const std::string&>());
+    if (found == nullptr) error = "unknown type \"" + type.get<std::string>() + "\"";
+  } else if (type.is_number_integer()) {
+    found = find_message_type(type.get<int>());
+    if (found == nullptr) error = "unknown type " + type.dump();
+  } else {
+    error = "\"type\" must be a string such as \"conv_message\"";
+  }
+  return found;
+}
+
+// A JSON Stats/ConversationMessage/... field error from protobuf, without the status code prefix.
+std::string field_error(const MessageType& type, const pb::util::Status& status) {
+  return type.json_name + ": " + std::string(status.message());
+}
+
+}  // namespace
+
+std::string parse_wrapper(std::string_view body, Wrapper& out) {
+  WrapperMessage message;
+  if (!message.ParsePartialFromArray(body.data(), static_cast<int>(body.size())))
+    return "frame of " + std::to_string(body.size()) + " bytes is not a WrapperMessage";
+  out.has_payload = message.has_payload();
+  out.payload = std::move(*message.mutable_payload());
+  if (message.has_type()) {
+    out.number = message.type();
+  } else {
+    // proto2 keeps an enum number it does not know as an unknown varint field.
+    const pb::UnknownFieldSet& unknown = message.GetReflection()->GetUnknownFields(message);
+    bool found = false;
+    for (int i = 0; i < unknown.field_count(); ++i) {
+      const pb::UnknownField& field = unknown.field(i);
+      if (field.number() == 1 && field.type() == pb::UnknownField::TYPE_VARINT) {
+        out.number = static_cast<int>(field.varint());
+        found = true;
+      }
+    }
+    if (!found) return "frame of " + std::to_string(body.size()) + " bytes has no message type";
+  }
+  out.type = find_message_type(out.number);
+  return {};
+}
+
+ToChild wrapper_to_json(const Wrapper& w) {
+  if (w.type == nullptr) return opaque(w, "type " + std::to_string(w.number) + " is unknown to this build");
+  const MessageType& type = *w.type;
+  switch (type.payload) {
+    case PayloadKind::kNone:
+      return ToChild{"{\"type\":\"" + type.json_name + "\"}", {}};
+    case PayloadKind::kUnsupported:
+      return opaque(w, type.json_name + " has no payload message in this schema");
+    case PayloadKind::kRawXml: {
+      nlohmann::ordered_json j{{"type", type.json_name}, {"xml", nullptr}};
+      const bool valid = is_valid_utf8(w.payload);
+      j["xml"] = valid ? w.payload : repair_utf8(w.payload);
+      return ToChild{j.dump(), valid ? "" : "raw_xml: invalid UTF-8 replaced by U+FFFD"};
+    }
+    case PayloadKind::kMessage:
+      break;
+  }
+  std::unique_ptr<pb::Message> payload = new_message(type.descriptor);
+  if (!payload->ParsePartialFromString(w.payload))
+    return opaque(w, type.json_name + ": payload does not parse as " + type.descriptor->name());
+  std::string note;
+  if (const int repaired = repair_strings(*payload))
+    note = type.json_name + ": invalid UTF-8 in " + std::to_string(repaired) +
+           " field(s) replaced by U+FFFD";
+  std::string object;
+  const pb::util::Status status = pb::util::MessageToJsonString(*payload, &object, print_options());
+  if (!status.ok()) return opaque(w, type.json_name + ": " + std::string(status.message()));
+  return ToChild{with_type(type.json_name, object), std::move(note)};
+}
+
+std::string make_wrapper(int type, const std::string* payload) {
+  WrapperMessage message;
+  message.set_type(static_cast<WrapperMessage::Type>(type));
+  if (payload != nullptr) message.set_payload(*payload);
+  return message.SerializeAsString();
+}
+
+FromChild json_to_wrapper(std::string_view line) {
+  FromChild result;
+  result.object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (result.object.is_discarded()) {
+    // Parse again with exceptions for the precise reason (only on this error path).
+    try {
+      result.object = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& e) {
+      std::string what = e.what();
+      const size_t cut = what.find("] ");
+      return reject("not valid JSON: " + (cut == std::string::npos ? what : what.substr(cut + 2)));
+    }
+    return reject("not valid JSON");
+  }
+  nlohmann::json& object = result.object;
+  if (!object.is_object()) return reject("a line must be a JSON object with a \"type\"");
+  const auto type_it = object.find("type");
+  if (type_it == object.end()) return reject("missing \"type\"");
+  if (type_it->is_string()) {
+    const std::string& name = type_it->get_ref<const std::string&>();
+    if (name.rfind("bridge.", 0) == 0) {
+      result.kind = FromChild::Kind::kBridge;
+      result.bridge_type = name;
+      return result;
+    }
+  }
+  std::string error;
+  const MessageType* type = lookup_type(*type_it, error);
+  if (type == nullptr) return reject(error);
+  result.type = type;
+  if (!type->to_spectrum)
+    return reject("type \"" + type->json_name +
+                  "\" is not accepted from a backend: Spectrum ignores it and stalls the frames behind it");
+
+  std::string payload;
+  switch (type->payload) {
+    case PayloadKind::kNone:
+      if (object.size() > 1) return reject(type->json_name + " carries no fields");
+      result.frame_body = make_wrapper(type->number);
+      result.kind = FromChild::Kind::kFrame;
+      return result;
+    case PayloadKind::kRawXml: {
+      const auto xml = object.find("xml");
+      if (xml == object.end() || !xml->is_string()) return reject("raw_xml needs a string field \"xml\"");
+      if (object.size() > 2) return reject("raw_xml carries only \"xml\"");
+      payload = xml->get<std::string>();
+      break;
+    }
+    case PayloadKind::kUnsupported:
+      return reject("type \"" + type->json_name + "\" is not supported");
+    case PayloadKind::kMessage: {
+      nlohmann::json fields = object;
+      fields.erase("type");
+      std::unique_ptr<pb::Message> message = new_message(type->descriptor);
+      const pb::util::Status status = pb::util::JsonStringToMessage(fields.dump(), message.get());
+      if (!status.ok()) return reject(field_error(*type, status));
+      if (!message->IsInitialized())
+        return reject(type->json_name + ": missing required field(s) " + message->InitializationErrorString());
+      if (type->descriptor == pbnetwork::ConversationMessage::descriptor()) {
+        const auto& m = static_cast<const pbnetwork::ConversationMessage&>(*message);
+        std::string bad = check_timestamp(m.timestamp());
+        if (!bad.empty()) return reject(type->json_name + ": " + bad);
+      }
+      if (type->number == WrapperMessage::TYPE_BACKEND_CONFIG) {
+        std::string bad = check_backend_config(static_cast<const pbnetwork::BackendConfig&>(*message).config());
+        if (!bad.empty()) return reject("backend_config: " + bad + " (Spectrum would throw on it)");
+      }
+      payload = message->SerializeAsString();
+      break;
+    }
+  }
+  result.frame_body = make_wrapper(type->number, &payload);
+  result.kind = FromChild::Kind::kFrame;
+  return result;
+}
+
+void redact_passwords(nlohmann::json& object) {
+  if (object.is_object()) {
+    for (auto it = object.begin(); it != object.end(); ++it) {
+      if (it.key() == "password")
+        *it = "***";
+      else
+        redact_passwords(*it);
+    }
+  } else if (object.is_array()) {
+    for (auto& item : object) redact_passwords(item);
+  }
+}
+
+}  // namespace s2j

@@ -1,0 +1,57 @@
+// WrapperMessage ⇄ JSON line translation. protobuf's reflection and JSON utilities do the field work;
+// this file adds the envelope ("type" beside the payload's fields), RAW_XML, opaque frames, and the
+// checks that keep Spectrum from dropping or choking on what a child sends.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "core/message_types.h"
+
+namespace s2j {
+
+// A frame body cut into its parts. `type` is nullptr when this build does not know `number`.
+struct Wrapper {
+  int number = 0;
+  const MessageType* type = nullptr;
+  std::string payload;
+  bool has_payload = false;
+};
+
+// Parses a frame body. Returns an error text (empty on success) when it is not a WrapperMessage.
+std::string parse_wrapper(std::string_view body, Wrapper& out);
+
+struct ToChild {
+  std::string json;  // one JSON object, without newline
+  std::string note;  // non-empty when something had to be repaired or passed on opaque (log it)
+};
+
+// The JSON object for a frame from Spectrum. Never fails: what cannot be translated is passed on
+// as {"type":<name or number>,"payload":"<base64>"}.
+ToChild wrapper_to_json(const Wrapper& wrapper);
+
+struct FromChild {
+  enum class Kind {
+    kFrame,     // `frame_body` is a serialized WrapperMessage for Spectrum
+    kBridge,    // a "bridge.*" line: see `bridge_type`
+    kRejected,  // `error` says why
+  };
+  Kind kind = Kind::kRejected;
+  const MessageType* type = nullptr;  // for kFrame
+  std::string bridge_type;            // for kBridge
+  std::string frame_body;
+  std::string error;
+  nlohmann::json object;  // the parsed line (for kFrame and kBridge)
+};
+
+// Translates one non-blank line from the child. The caller decides what to do with PONG/STATS.
+FromChild json_to_wrapper(std::string_view line);
+
+// The WrapperMessage body for a payload-less type or a message payload.
+std::string make_wrapper(int type, const std::string* payload = nullptr);
+
+// Replaces every "password" value in `object` (at any depth) by "***".
+void redact_passwords(nlohmann::json& object);
+
+}  // namespace s2j

@@ -1,0 +1,179 @@
+#include "core/options.h"
+
+#include <cxxopts.hpp>
+#include <map>
+
+#include "core/shell_split.h"
+#include "core/spectrum_rules.h"
+
+namespace s2j {
+
+namespace {
+
+constexpr std::string_view kSection = "json_backend";
+
+bool parse_size(const std::string& text, size_t& out) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  try {
+    out = std::stoull(text);
+  } catch (...) {
+    return false;
+  }
+  return out > 0;
+}
+
+bool parse_seconds(const std::string& text, double& out) {
+  try {
+    size_t used = 0;
+    out = std::stod(text, &used);
+    return used == text.size() && out > 0 && out < 1e7;
+  } catch (...) {
+    return false;
+  }
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+std::string parse_command_line(int argc, const char* const* argv, CommandLine& out, std::string& help_text) {
+  cxxopts::Options options("spectrum2_json_backend",
+                           "Spectrum 2 backend that runs a child process speaking JSON lines");
+  options.custom_help("--host H --port P [--service.backend_id=N] [-j JID] [--child CMD] [options]");
+  options.positional_help("[CONFIG]");
+  options.allow_unrecognised_options();
+  // clang-format off
+  options.add_options()
+      ("h,host", "Spectrum's backend host", cxxopts::value<std::string>())
+      ("p,port", "Spectrum's backend port", cxxopts::value<std::string>())
+      ("service.backend_id", "backend slot number given by Spectrum", cxxopts::value<std::string>())
+      ("j,jid", "transport JID", cxxopts::value<std::string>())
+      ("config", "transport config file (also the last positional argument)", cxxopts::value<std::string>())
+      ("child", "child command (overrides [json_backend] child)", cxxopts::value<std::string>())
+      ("trace", "write a JSON trace of all traffic to this file", cxxopts::value<std::string>())
+      ("log-level", "error, warn, info or debug", cxxopts::value<std::string>()->default_value("info"))
+      ("help", "print this help")
+      ("version", "print the version")
+      ("positional", "", cxxopts::value<std::vector<std::string>>());
+  // clang-format on
+  options.parse_positional({"positional"});
+  help_text = options.help({""}) +
+              "\nAny [json_backend] config key can also be given as --json_backend.KEY=VALUE.\n"
+              "Unknown options are ignored, as Spectrum forwards its own.\n";
+  try {
+    const cxxopts::ParseResult r = options.parse(argc, argv);
+    out.help = r.count("help") > 0;
+    out.version = r.count("version") > 0;
+    if (r.count("host")) out.host = r["host"].as<std::string>();
+    if (r.count("port")) out.port = r["port"].as<std::string>();
+    if (r.count("service.backend_id")) out.backend_id = r["service.backend_id"].as<std::string>();
+    if (r.count("jid")) out.jid = r["jid"].as<std::string>();
+    out.log_level = r["log-level"].as<std::string>();
+    if (r.count("config"))
+      out.config_path = r["config"].as<std::string>();
+    else if (r.count("positional"))
+      out.config_path = r["positional"].as<std::vector<std::string>>().back();
+    if (r.count("child")) out.overrides.emplace_back("child", r["child"].as<std::string>());
+    if (r.count("trace")) out.overrides.emplace_back("trace", r["trace"].as<std::string>());
+    const std::string prefix = "--" + std::string(kSection) + ".";
+    for (const std::string& arg : r.unmatched()) {
+      if (arg.rfind(prefix, 0) != 0) continue;
+      const size_t eq = arg.find('=');
+      if (eq == std::string::npos) return "'" + arg + "' needs a value: " + arg + "=VALUE";
+      out.overrides.emplace_back(arg.substr(prefix.size(), eq - prefix.size()), arg.substr(eq + 1));
+    }
+  } catch (const cxxopts::exceptions::exception& e) {
+    return e.what();
+  }
+  return {};
+}
+
+std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>& config, const std::string& pid,
+                            BridgeOptions& out) {
+  std::map<std::string, std::string> values;
+  for (const IniEntry& e : config) {
+    if (e.section != kSection) continue;
+    if (values.count(e.key)) return "config key " + std::string(kSection) + "." + e.key + " is given twice";
+    values[e.key] = e.value;
+  }
+
+  out.host = cli.host;
+  if (cli.port.empty()) return "missing --port (Spectrum passes --host and --port to its backends)";
+  size_t port = 0;
+  if (!parse_size(cli.port, port) || port > 65535) return "--port '" + cli.port + "' is not a port number";
+  out.port = static_cast<int>(port);
+  out.backend_id = cli.backend_id;
+  out.jid = cli.jid;
+  const std::optional<LogLevel> level = parse_log_level(cli.log_level);
+  if (!level) return "--log-level '" + cli.log_level + "' must be error, warn, info or debug";
+  out.log_level = *level;
+
+  for (const auto& [key, value] : values) {
+    const std::string name = std::string(kSection) + "." + key;
+    if (key == "child") {
+      const std::string error = shell_split(value, out.child);
+      if (!error.empty()) return name + ": " + error;
+    } else if (key == "trace") {
+      out.trace_path = value;
+      replace_all(out.trace_path, "{jid}", cli.jid);
+      replace_all(out.trace_path, "{backend_id}", cli.backend_id);
+      replace_all(out.trace_path, "{pid}", pid);
+    } else if (key == "features") {
+      out.features.clear();
+      std::string item;
+      for (size_t i = 0; i <= value.size(); ++i) {
+        if (i == value.size() || value[i] == ',') {
+          const size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+          if (b != std::string::npos) {
+            const std::string feature = item.substr(b, e - b + 1);
+            if (!is_known_feature(feature))
+              return name + ": unknown feature '" + feature +
+                     "' (known: receipts, muc, rawxml, disable_jid_escaping, send_buddies_on_login)";
+            out.features.push_back(feature);
+          }
+          item.clear();
+        } else {
+          item.push_back(value[i]);
+        }
+      }
+    } else if (key == "shutdown_timeout" || key == "ping_timeout") {
+      double seconds = 0;
+      if (!parse_seconds(value, seconds)) return name + ": '" + value + "' is not a positive number of seconds";
+      (key == "shutdown_timeout" ? out.shutdown_timeout : out.ping_timeout) = seconds;
+    } else if (key == "max_message_size" || key == "buffer_limit") {
+      size_t bytes = 0;
+      if (!parse_size(value, bytes) || bytes > (size_t{1} << 31))
+        return name + ": '" + value + "' is not a byte count between 1 and 2147483648";
+      (key == "max_message_size" ? out.max_message_size : out.buffer_limit) = bytes;
+    }
+    // Other keys belong to the child: it reads them from bridge.hello.
+  }
+  if (out.child.empty())
+    return "no child command: set 'child = /path/to/program args' in the [json_backend] section of the config, "
+           "or pass --child";
+  return {};
+}
+
+void apply_overrides(const CommandLine& cli, std::vector<IniEntry>& config) {
+  for (const auto& [key, value] : cli.overrides) {
+    bool replaced = false;
+    for (IniEntry& e : config) {
+      if (e.section == kSection && e.key == key) {
+        e.value = value;
+        replaced = true;
+      }
+    }
+    if (!replaced) config.push_back(IniEntry{std::string(kSection), key, value, 0});
+  }
+}
+
+std::string features_backend_config(const std::vector<std::string>& features) {
+  if (features.empty()) return {};
+  std::string text = "[features]\n";
+  for (const std::string& f : features) text += f + "=1\n";
+  return text;
+}
+
+}  // namespace s2j

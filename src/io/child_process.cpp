@@ -1,0 +1,71 @@
+#include "io/child_process.h"
+
+#include <unistd.h>
+
+#include <cstring>
+
+extern char** environ;
+
+namespace s2j {
+
+int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                        ExitCallback on_exit) {
+  on_exit_ = std::move(on_exit);
+  std::vector<std::string> environment;
+  for (char** e = environ; *e != nullptr; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    const std::string name(*e, eq ? static_cast<size_t>(eq - *e) : std::strlen(*e));
+    bool replaced = false;
+    for (const std::string& extra : env) replaced = replaced || extra.compare(0, name.size() + 1, name + "=") == 0;
+    if (!replaced) environment.emplace_back(*e);
+  }
+  environment.insert(environment.end(), env.begin(), env.end());
+
+  std::vector<char*> args, envp;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  for (const std::string& e : environment) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+
+  uv_stdio_container_t stdio[3];
+  stdio[0].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_READABLE_PIPE);
+  stdio[0].data.stream = reinterpret_cast<uv_stream_t*>(stdin_.init_pipe(loop));
+  stdio[1].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
+  stdio[1].data.stream = reinterpret_cast<uv_stream_t*>(stdout_.init_pipe(loop));
+  stdio[2].flags = UV_INHERIT_FD;
+  stdio[2].data.fd = STDERR_FILENO;
+
+  uv_process_options_t options{};
+  options.file = args[0];
+  options.args = args.data();
+  options.env = envp.data();
+  options.stdio = stdio;
+  options.stdio_count = 3;
+  options.exit_cb = [](uv_process_t* process, int64_t status, int signal) {
+    auto* self = static_cast<ChildProcess*>(process->data);
+    self->running_ = false;
+    if (self->on_exit_) self->on_exit_(signal != 0 ? 128 + signal : static_cast<int>(status));
+  };
+  process_.data = this;
+  const int status = uv_spawn(loop, &process_, &options);
+  spawned_ = true;  // uv_spawn initialises the handle even when it fails; it must be closed
+  if (status != 0) return status;
+  pid_ = process_.pid;
+  running_ = true;
+  return 0;
+}
+
+void ChildProcess::kill(int signal) {
+  if (running_) uv_process_kill(&process_, signal);
+}
+
+void ChildProcess::close() {
+  stdin_.close();
+  stdout_.close();
+  if (spawned_ && !closed_) {
+    closed_ = true;
+    uv_close(reinterpret_cast<uv_handle_t*>(&process_), nullptr);
+  }
+}
+
+}  // namespace s2j

@@ -1,0 +1,69 @@
+// A libuv stream (TCP socket or pipe) with owned write buffers, read callbacks and a close that
+// waits for libuv. The owner keeps the Stream alive until its loop has finished running.
+#pragma once
+
+#include <uv.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace s2j {
+
+class Stream {
+ public:
+  using DataCallback = std::function<void(std::string_view)>;
+  using EndCallback = std::function<void(int status)>;  // UV_EOF or a libuv error
+  using Callback = std::function<void()>;
+
+  Stream();
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  uv_tcp_t* init_tcp(uv_loop_t* loop);
+  uv_pipe_t* init_pipe(uv_loop_t* loop);
+  uv_stream_t* handle() { return handle_; }
+  bool is_open() const { return handle_ != nullptr && !closing_; }
+
+  int start_reading(DataCallback on_data, EndCallback on_end);
+  void pause();
+  void resume();
+  bool paused() const { return paused_; }
+
+  // Writes all of `data`; what the kernel does not take at once is queued. Returns 0 or a libuv error.
+  int write(std::string&& data);
+  size_t queued() const;
+  // Called after a queued write completes (to lift backpressure) or fails.
+  void on_written(Callback cb) { on_written_ = std::move(cb); }
+  void on_write_error(EndCallback cb) { on_write_error_ = std::move(cb); }
+
+  // Half-closes after queued writes; `done` runs then (or at once when already closed).
+  void shutdown(Callback done);
+  void close();
+
+ private:
+  struct WriteRequest;
+  static void alloc_cb(uv_handle_t* handle, size_t suggested, uv_buf_t* buf);
+  static void read_cb(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf);
+  static void write_cb(uv_write_t* req, int status);
+
+  union {
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+  } storage_;
+  uv_stream_t* handle_ = nullptr;
+  bool closing_ = false;
+  bool reading_ = false;
+  bool paused_ = false;
+  bool shut_down_ = false;
+  std::unique_ptr<char[]> read_buffer_;
+  DataCallback on_data_;
+  EndCallback on_end_;
+  Callback on_written_;
+  EndCallback on_write_error_;
+  Callback on_shutdown_;
+  uv_shutdown_t shutdown_req_;
+};
+
+}  // namespace s2j
