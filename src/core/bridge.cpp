@@ -159,7 +159,7 @@ void Bridge::handle_line(std::string_view line) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank
   FromChild in = json_to_wrapper(line);
   if (tracer_ != nullptr) {
-    if (in.kind == FromChild::Kind::kRejected && in.object.is_discarded())
+    if (!in.object.is_object())  // not JSON (or not an object): traced as a string
       tracer_->record(TraceDir::kChildToBridge,
                       nlohmann::json(std::string(line)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     else

@@ -187,7 +187,8 @@ FromChild json_to_wrapper(std::string_view line) {
   if (result.object.is_discarded()) {
     // Parse again with exceptions for the precise reason (only on this error path).
     try {
-      result.object = nlohmann::json::parse(line);
+      const nlohmann::json unused = nlohmann::json::parse(line);  // for its error message only
+      (void)unused;
     } catch (const nlohmann::json::parse_error& e) {
       std::string what = e.what();
       const size_t cut = what.find("] ");

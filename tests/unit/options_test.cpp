@@ -1,1 +1,101 @@
+#include "core/options.h"
+
 #include <gtest/gtest.h>
+
+namespace s2j {
+namespace {
+
+CommandLine parse(std::vector<const char*> args) {
+  args.insert(args.begin(), "spectrum2_json_backend");
+  CommandLine cli;
+  std::string help;
+  EXPECT_EQ(parse_command_line(static_cast<int>(args.size()), args.data(), cli, help), "");
+  return cli;
+}
+
+TEST(CommandLine, ParsesWhatSpectrumPasses) {
+  const CommandLine cli = parse({"--host", "127.0.0.1", "--port", "31640", "--service.backend_id=1", "-j",
+                                 "icq.example.org", "/etc/spectrum2/transports/icq.cfg"});
+  EXPECT_EQ(cli.host, "127.0.0.1");
+  EXPECT_EQ(cli.port, "31640");
+  EXPECT_EQ(cli.backend_id, "1");
+  EXPECT_EQ(cli.jid, "icq.example.org");
+  EXPECT_EQ(cli.config_path, "/etc/spectrum2/transports/icq.cfg");
+}
+
+TEST(CommandLine, ConfigFromOptionOrLastPositionalAndUnknownOptionsIgnored) {
+  EXPECT_EQ(parse({"-h", "::1", "-p", "1", "--config", "a.cfg", "-n"}).config_path, "a.cfg");
+  EXPECT_EQ(parse({"--port=1", "-n", "--no-debug", "--service.more=3", "b.cfg"}).config_path, "b.cfg");
+  EXPECT_EQ(parse({"-h", "::1", "-p", "1", "--config", "a.cfg"}).host, "::1");
+}
+
+TEST(CommandLine, CollectsOverridesInOrder) {
+  const CommandLine cli = parse({"--port", "1", "--child", "cat", "--json_backend.ping_timeout=5",
+                                 "--trace", "/tmp/t", "--json_backend.custom=x=y"});
+  ASSERT_EQ(cli.overrides.size(), 4u);
+  EXPECT_EQ(cli.overrides[0], (std::pair<std::string, std::string>{"child", "cat"}));
+  EXPECT_EQ(cli.overrides[1], (std::pair<std::string, std::string>{"trace", "/tmp/t"}));
+  EXPECT_EQ(cli.overrides[2], (std::pair<std::string, std::string>{"ping_timeout", "5"}));
+  EXPECT_EQ(cli.overrides[3], (std::pair<std::string, std::string>{"custom", "x=y"}));
+}
+
+TEST(CommandLine, HelpAndVersion) {
+  EXPECT_TRUE(parse({"--help"}).help);
+  EXPECT_TRUE(parse({"--version"}).version);
+  EXPECT_FALSE(parse({"-h", "x"}).help) << "-h is --host, as in Spectrum";
+}
+
+std::string resolve(std::vector<const char*> args, const std::string& config, BridgeOptions& out) {
+  CommandLine cli = parse(std::move(args));
+  auto entries = parse_ini(config).entries;
+  apply_overrides(cli, entries);
+  return resolve_options(cli, entries, "777", out);
+}
+
+TEST(ResolveOptions, ReadsTheJsonBackendSection) {
+  BridgeOptions o;
+  ASSERT_EQ(resolve({"--port", "5", "--service.backend_id=3", "-j", "j.example"},
+                    "[service]\nbackend=x\n[json_backend]\nchild = /usr/bin/python3 '/etc/my backend.py' -v\n"
+                    "trace=/var/log/{jid}/trace-{backend_id}-{pid}.jsonl\nfeatures = muc, receipts\n"
+                    "shutdown_timeout=1.5\nping_timeout=30\nmax_message_size=1000\nbuffer_limit=2000\nirc_server=x\n",
+                    o),
+            "");
+  EXPECT_EQ(o.port, 5);
+  EXPECT_EQ(o.child, (std::vector<std::string>{"/usr/bin/python3", "/etc/my backend.py", "-v"}));
+  EXPECT_EQ(o.trace_path, "/var/log/j.example/trace-3-777.jsonl");
+  EXPECT_EQ(o.features, (std::vector<std::string>{"muc", "receipts"}));
+  EXPECT_DOUBLE_EQ(o.shutdown_timeout, 1.5);
+  EXPECT_DOUBLE_EQ(o.ping_timeout, 30);
+  EXPECT_EQ(o.max_message_size, 1000u);
+  EXPECT_EQ(o.buffer_limit, 2000u);
+  EXPECT_EQ(features_backend_config(o.features), "[features]\nmuc=1\nreceipts=1\n");
+  EXPECT_EQ(features_backend_config({}), "");
+}
+
+TEST(ResolveOptions, CommandLineWins) {
+  BridgeOptions o;
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat -u", "--json_backend.ping_timeout=2"},
+                    "[json_backend]\nchild=python3 x.py\nping_timeout=9\n", o),
+            "");
+  EXPECT_EQ(o.child, (std::vector<std::string>{"cat", "-u"}));
+  EXPECT_DOUBLE_EQ(o.ping_timeout, 2);
+}
+
+TEST(ResolveOptions, SaysWhatToFix) {
+  BridgeOptions o;
+  EXPECT_NE(resolve({"--port", "5"}, "", o).find("no child command"), std::string::npos);
+  EXPECT_NE(resolve({"--child", "cat"}, "", o).find("--port"), std::string::npos);
+  EXPECT_NE(resolve({"--port", "99999", "--child", "cat"}, "", o).find("port"), std::string::npos);
+  EXPECT_NE(resolve({"--port", "5"}, "[json_backend]\nchild=cat\nfeatures=muc,typing\n", o).find("typing"),
+            std::string::npos);
+  EXPECT_NE(resolve({"--port", "5"}, "[json_backend]\nchild=cat\nping_timeout=soon\n", o).find("ping_timeout"),
+            std::string::npos);
+  EXPECT_NE(resolve({"--port", "5"}, "[json_backend]\nchild=cat\nbuffer_limit=-1\n", o).find("buffer_limit"),
+            std::string::npos);
+  EXPECT_NE(resolve({"--port", "5"}, "[json_backend]\nchild='cat\n", o).find("quote"), std::string::npos);
+  EXPECT_NE(resolve({"--port", "5", "--log-level", "loud", "--child", "cat"}, "", o).find("log-level"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace s2j
