@@ -160,8 +160,8 @@ void Bridge::handle_line(std::string_view line) {
   FromChild in = json_to_wrapper(line);
   if (tracer_ != nullptr) {
     if (!in.object.is_object())  // not JSON (or not an object): traced as a string
-      tracer_->record(TraceDir::kChildToBridge,
-                      nlohmann::json(std::string(line)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      trace(TraceDir::kChildToBridge,
+            nlohmann::json(std::string(line)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     else
       trace(TraceDir::kChildToBridge, line);
   }

@@ -91,12 +91,6 @@ std::string with_type(const std::string& json_name, const std::string& object) {
   return out;
 }
 
-FromChild reject(std::string error) {
-  FromChild r;
-  r.kind = FromChild::Kind::kRejected;
-  r.error = std::move(error);
-  return r;
-}
 
 const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
   const MessageType* found = nullptr;
@@ -183,6 +177,12 @@ std::string make_wrapper(int type, const std::string* payload) {
 
 FromChild json_to_wrapper(std::string_view line) {
   FromChild result;
+  // Rejections keep the parsed object, so that the trace shows the line as JSON.
+  const auto reject = [&result](std::string error) {
+    result.kind = FromChild::Kind::kRejected;
+    result.error = std::move(error);
+    return std::move(result);
+  };
   result.object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (result.object.is_discarded()) {
     // Parse again with exceptions for the precise reason (only on this error path).
@@ -259,7 +259,18 @@ FromChild json_to_wrapper(std::string_view line) {
 }
 
 void redact_passwords(nlohmann::json& object) {
-  if (object.is_object()) {
+  if (object.is_string()) {
+    // A quoted line (bridge.error's "line") may hold a password too.
+    const std::string& text = object.get_ref<const std::string&>();
+    if (text.find("\"password\"") == std::string::npos) return;
+    nlohmann::json inner = nlohmann::json::parse(text, nullptr, false);
+    if (inner.is_object() || inner.is_array()) {
+      redact_passwords(inner);
+      object = inner.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    } else {
+      object = "(not shown: holds a password)";
+    }
+  } else if (object.is_object()) {
     for (auto it = object.begin(); it != object.end(); ++it) {
       if (it.key() == "password")
         *it = "***";

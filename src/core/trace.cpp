@@ -25,7 +25,9 @@ std::string format_trace_line(std::string_view timestamp, TraceDir dir, std::str
 }
 
 std::string redact_for_trace(std::string_view msg_json) {
-  if (msg_json.find("\"password\"") == std::string_view::npos) return std::string(msg_json);
+  if (msg_json.find("password\\\"") == std::string_view::npos &&
+      msg_json.find("\"password\"") == std::string_view::npos)
+    return std::string(msg_json);
   nlohmann::json j = nlohmann::json::parse(msg_json, nullptr, false);
   if (j.is_discarded()) return nlohmann::json("(unparsable line with a password field)").dump();
   redact_passwords(j);

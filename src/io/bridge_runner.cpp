@@ -153,22 +153,24 @@ void BridgeRunner::on_child_end(int status) {
 }
 
 void BridgeRunner::on_child_exit(int code) {
-  if (!shutting_down_) {
+  finishing_ = true;
+  ping_timer_.stop();
+  if (shutting_down_) {
+    log_.info("child exited with code " + std::to_string(code));
+  } else {
     log_.info("child exited with code " + std::to_string(code) + "; the bridge exits with it");
     exit_code_ = code;
-    finishing_ = true;
-    ping_timer_.stop();
     spectrum_.pause();
-    child_.in().close();
+  }
+  child_.in().close();
+  if (!child_output_done_) {
     // Its stdout may stay open in a grandchild; do not wait for it forever.
     shutdown_timer_.start(options_.shutdown_timeout, [this] {
       log_.warn("the child's stdout is still open after it exited; closing it");
       child_output_done_ = true;
+      child_.out().close();
       maybe_finish();
     });
-  } else {
-    log_.info("child exited with code " + std::to_string(code));
-    finishing_ = true;
   }
   maybe_finish();
 }

@@ -267,6 +267,7 @@ TEST_F(BridgeTest, TraceCoversEveryDirectionAndHidesPasswords) {
   login.set_password("s3cret");
   bridge_->on_spectrum_data(frame_of(WrapperMessage::TYPE_LOGIN, &login) + frame_of(WrapperMessage::TYPE_PING));
   bridge_->on_child_data("{\"type\":\"connected\",\"user\":\"a@b\"}\nnot json\n");
+  bridge_->on_child_data("{\"type\":\"login\",\"user\":\"a\",\"legacyName\":\"a\",\"password\":\"s3cret\"}\n");
   std::vector<std::string> dirs;
   for (const auto& [dir, json] : tracer_.records) {
     dirs.emplace_back(trace_dir_name(dir));
@@ -274,7 +275,8 @@ TEST_F(BridgeTest, TraceCoversEveryDirectionAndHidesPasswords) {
     EXPECT_TRUE(nlohmann::json::accept(json)) << json;
   }
   EXPECT_EQ(dirs, (std::vector<std::string>{"bridge>child", "spectrum>bridge", "spectrum>bridge", "bridge>spectrum",
-                                            "bridge>spectrum", "child>bridge", "child>bridge", "bridge>child"}));
+                                            "bridge>spectrum", "child>bridge", "child>bridge", "bridge>child",
+                                            "child>bridge", "bridge>child"}));
   EXPECT_EQ(nlohmann::json::parse(tracer_.records[1].second)["password"], "***");
   EXPECT_EQ(nlohmann::json::parse(tracer_.records[4].second)["type"], "stats");
   EXPECT_EQ(nlohmann::json::parse(tracer_.records[6].second), "not json");

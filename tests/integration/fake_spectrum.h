@@ -1,0 +1,67 @@
+// Test doubles for integration tests: a Spectrum that listens on 127.0.0.1:0 and speaks frames
+// (blocking sockets with timeouts), and a handle on a started bridge process.
+#pragma once
+
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol.pb.h"
+
+namespace s2j::testing {
+
+class FakeSpectrum {
+ public:
+  FakeSpectrum();
+  ~FakeSpectrum();
+  int port() const { return port_; }
+
+  bool accept(double timeout_s = 10);
+  void send_bytes(const std::string& bytes);
+  void send(int type, const google::protobuf::Message* payload = nullptr);
+  void send_raw_xml(const std::string& xml);
+  // The next frame, or nullopt on timeout or EOF.
+  std::optional<pbnetwork::WrapperMessage> read(double timeout_s = 10);
+  // Reads until a frame of `type` arrives (others are collected into `skipped`).
+  std::optional<pbnetwork::WrapperMessage> read_until(int type, double timeout_s = 10,
+                                                      std::vector<pbnetwork::WrapperMessage>* skipped = nullptr);
+  // True when the peer closed the connection within the timeout (frames before it are discarded).
+  bool wait_eof(double timeout_s = 10);
+  void close_connection();
+
+ private:
+  bool fill(size_t n, double timeout_s);
+  int listen_fd_ = -1;
+  int fd_ = -1;
+  int port_ = 0;
+  std::string buffer_;
+};
+
+class BridgeProcess {
+ public:
+  BridgeProcess() = default;
+  ~BridgeProcess();
+  void start(const std::vector<std::string>& args);
+  // Exit code (128+signal when killed), or nullopt when still running after the timeout.
+  std::optional<int> wait(double timeout_s = 10);
+  void signal(int sig);
+  pid_t pid() const { return pid_; }
+  std::string stderr_text() const;
+
+ private:
+  pid_t pid_ = 0;
+  std::string stderr_path_;
+};
+
+// A fresh directory for one test's files.
+std::string make_temp_dir();
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& text, bool executable = false);
+// Lines of a file, each parsed as JSON by the caller.
+std::vector<std::string> file_lines(const std::string& path);
+// VmRSS of a process in KiB.
+long rss_kib(pid_t pid);
+
+}  // namespace s2j::testing
