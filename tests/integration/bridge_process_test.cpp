@@ -60,6 +60,7 @@ class BridgeProcessTest : public ::testing::Test {
   void exit_and_wait(int expected = 0) {
     spectrum_.send(WrapperMessage::TYPE_EXIT);
     EXPECT_EQ(bridge_.wait(), expected) << bridge_.stderr_text();
+    EXPECT_EQ(bridge_.stderr_text().find("handles left open"), std::string::npos);
   }
 
   std::string dir_;
@@ -69,7 +70,7 @@ class BridgeProcessTest : public ::testing::Test {
 };
 
 TEST_F(BridgeProcessTest, AnswersPingWithPongAndStatsWithoutTheChild) {
-  start("sleep 30");  // never reads its stdin
+  start("sleep 30", {"--json_backend.shutdown_timeout=0.5"});  // never reads its stdin
   spectrum_.send(WrapperMessage::TYPE_PING);
   auto pong = spectrum_.read(5);
   ASSERT_TRUE(pong);
