@@ -175,7 +175,7 @@ std::string make_wrapper(int type, const std::string* payload) {
   return message.SerializeAsString();
 }
 
-FromChild json_to_wrapper(std::string_view line) {
+FromChild json_to_wrapper(std::string_view line, Sender sender) {
   FromChild result;
   // Rejections keep the parsed object, so that the trace shows the line as JSON.
   const auto reject = [&result](std::string error) {
@@ -212,9 +212,11 @@ FromChild json_to_wrapper(std::string_view line) {
   const MessageType* type = lookup_type(*type_it, error);
   if (type == nullptr) return reject(error);
   result.type = type;
-  if (!type->to_spectrum)
+  const bool backend = sender == Sender::kBackend;
+  if (backend && !type->to_spectrum)
     return reject("type \"" + type->json_name +
                   "\" is not accepted from a backend: Spectrum ignores it and stalls the frames behind it");
+  if (!backend && !type->from_spectrum) return reject("Spectrum never sends type \"" + type->json_name + "\"");
 
   std::string payload;
   switch (type->payload) {
@@ -240,12 +242,12 @@ FromChild json_to_wrapper(std::string_view line) {
       if (!status.ok()) return reject(field_error(*type, status));
       if (!message->IsInitialized())
         return reject(type->json_name + ": missing required field(s) " + message->InitializationErrorString());
-      if (type->descriptor == pbnetwork::ConversationMessage::descriptor()) {
+      if (backend && type->descriptor == pbnetwork::ConversationMessage::descriptor()) {
         const auto& m = static_cast<const pbnetwork::ConversationMessage&>(*message);
         std::string bad = check_timestamp(m.timestamp());
         if (!bad.empty()) return reject(type->json_name + ": " + bad);
       }
-      if (type->number == WrapperMessage::TYPE_BACKEND_CONFIG) {
+      if (backend && type->number == WrapperMessage::TYPE_BACKEND_CONFIG) {
         std::string bad = check_backend_config(static_cast<const pbnetwork::BackendConfig&>(*message).config());
         if (!bad.empty()) return reject("backend_config: " + bad + " (Spectrum would throw on it)");
       }

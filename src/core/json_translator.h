@@ -45,8 +45,12 @@ struct FromChild {
   nlohmann::json object;  // the parsed line (for kFrame and kBridge)
 };
 
-// Translates one non-blank line from the child. The caller decides what to do with PONG/STATS.
-FromChild json_to_wrapper(std::string_view line);
+// Who writes the line: a backend (the child; only types Spectrum handles, checked strictly) or
+// Spectrum (the simulator's scenarios; only types Spectrum sends).
+enum class Sender { kBackend, kSpectrum };
+
+// Translates one non-blank JSON line. The caller decides what to do with PONG/STATS.
+FromChild json_to_wrapper(std::string_view line, Sender sender = Sender::kBackend);
 
 // The WrapperMessage body for a payload-less type or a message payload.
 std::string make_wrapper(int type, const std::string* payload = nullptr);

@@ -9,7 +9,7 @@ extern char** environ;
 namespace s2j {
 
 int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, const std::vector<std::string>& env,
-                        ExitCallback on_exit) {
+                        ExitCallback on_exit, Stdio mode) {
   on_exit_ = std::move(on_exit);
   std::vector<std::string> environment;
   for (char** e = environ; *e != nullptr; ++e) {
@@ -28,10 +28,16 @@ int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, c
   envp.push_back(nullptr);
 
   uv_stdio_container_t stdio[3];
-  stdio[0].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_READABLE_PIPE);
-  stdio[0].data.stream = reinterpret_cast<uv_stream_t*>(stdin_.init_pipe(loop));
-  stdio[1].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
-  stdio[1].data.stream = reinterpret_cast<uv_stream_t*>(stdout_.init_pipe(loop));
+  if (mode == Stdio::kPipes) {
+    stdio[0].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_READABLE_PIPE);
+    stdio[0].data.stream = reinterpret_cast<uv_stream_t*>(stdin_.init_pipe(loop));
+    stdio[1].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
+    stdio[1].data.stream = reinterpret_cast<uv_stream_t*>(stdout_.init_pipe(loop));
+  } else {
+    stdio[0].flags = UV_IGNORE;
+    stdio[1].flags = UV_INHERIT_FD;
+    stdio[1].data.fd = STDOUT_FILENO;
+  }
   stdio[2].flags = UV_INHERIT_FD;
   stdio[2].data.fd = STDERR_FILENO;
 
@@ -41,6 +47,7 @@ int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, c
   options.env = envp.data();
   options.stdio = stdio;
   options.stdio_count = 3;
+  if (mode == Stdio::kDetached) options.flags = UV_PROCESS_DETACHED;
   options.exit_cb = [](uv_process_t* process, int64_t status, int signal) {
     auto* self = static_cast<ChildProcess*>(process->data);
     self->running_ = false;

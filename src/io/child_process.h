@@ -20,10 +20,15 @@ class ChildProcess {
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  // `env` entries ("NAME=value") are added to (or replace those of) the bridge's environment.
+  enum class Stdio {
+    kPipes,    // stdin and stdout are pipes (in(), out()); stderr is shared
+    kDetached  // Spectrum's way: new session, stdin from /dev/null, stdout and stderr shared
+  };
+
+  // `env` entries ("NAME=value") are added to (or replace those of) this process's environment.
   // Returns 0 or a libuv error (UV_ENOENT, UV_EACCES, …); the PATH is searched as by execvp.
   int spawn(uv_loop_t* loop, const std::vector<std::string>& argv, const std::vector<std::string>& env,
-            ExitCallback on_exit);
+            ExitCallback on_exit, Stdio stdio = Stdio::kPipes);
 
   Stream& in() { return stdin_; }
   Stream& out() { return stdout_; }

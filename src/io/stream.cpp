@@ -28,6 +28,19 @@ uv_pipe_t* Stream::init_pipe(uv_loop_t* loop) {
   return &storage_.pipe;
 }
 
+int Stream::open_fd(uv_loop_t* loop, int fd) {
+  int status;
+  if (uv_guess_handle(fd) == UV_TTY) {
+    status = uv_tty_init(loop, &storage_.tty, fd, 0);
+    if (status == 0) handle_ = reinterpret_cast<uv_stream_t*>(&storage_.tty);
+  } else {
+    init_pipe(loop);
+    status = uv_pipe_open(&storage_.pipe, fd);
+  }
+  if (handle_ != nullptr) handle_->data = this;
+  return status;
+}
+
 void Stream::alloc_cb(uv_handle_t* handle, size_t, uv_buf_t* buf) {
   auto* self = static_cast<Stream*>(handle->data);
   if (!self->read_buffer_) self->read_buffer_.reset(new char[kReadBufferSize]);

@@ -23,6 +23,8 @@ class Stream {
 
   uv_tcp_t* init_tcp(uv_loop_t* loop);
   uv_pipe_t* init_pipe(uv_loop_t* loop);
+  // Wraps an open descriptor (a terminal or a pipe). Returns 0 or a libuv error.
+  int open_fd(uv_loop_t* loop, int fd);
   uv_stream_t* handle() { return handle_; }
   bool is_open() const { return handle_ != nullptr && !closing_; }
 
@@ -51,6 +53,7 @@ class Stream {
   union {
     uv_tcp_t tcp;
     uv_pipe_t pipe;
+    uv_tty_t tty;
   } storage_;
   uv_stream_t* handle_ = nullptr;
   bool closing_ = false;

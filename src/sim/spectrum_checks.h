@@ -1,0 +1,43 @@
+// What Spectrum 2 would do with what a backend sends: the simulator's findings. Sans-I/O: feed it
+// the frames both ways and the ping ticks; it says what Spectrum would drop, ignore or choke on.
+#pragma once
+
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace s2j {
+
+class SpectrumChecks {
+ public:
+  explicit SpectrumChecks(std::string backend_pid) : pid_(std::move(backend_pid)) {}
+
+  // A message the simulator sent (LOGIN makes its user known).
+  void on_sent(const nlohmann::ordered_json& message);
+  void on_ping_sent();
+  // One frame body from the backend. `json` receives the message as JSON (for display and
+  // matching; null when it is not a WrapperMessage). Returns the findings for it.
+  std::vector<std::string> on_backend_frame(std::string_view body, nlohmann::ordered_json& json);
+  // At each ping tick, before the next PING: what Spectrum would conclude.
+  std::vector<std::string> on_tick();
+
+  bool ponged() const { return pongs_ > 0; }
+  bool ping_outstanding() const { return ping_outstanding_; }
+  int pongs() const { return pongs_; }
+  int stats() const { return stats_; }
+
+ private:
+  std::string pid_;
+  std::set<std::string> users_;
+  bool ping_outstanding_ = false;
+  bool frame_since_ping_ = false;
+  bool stats_reported_missing_ = false;
+  int pongs_ = 0;
+  int stats_ = 0;
+  int ticks_ = 0;
+};
+
+}  // namespace s2j
