@@ -4,6 +4,7 @@
 #include <google/protobuf/stubs/strutil.h>
 #include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
 
 #include <memory>
 
@@ -26,6 +27,14 @@ const pb::util::JsonPrintOptions& print_options() {
   }();
   return options;
 }
+
+pb::util::TypeResolver* type_resolver() {
+  static pb::util::TypeResolver* resolver =
+      pb::util::NewTypeResolverForDescriptorPool("type.googleapis.com", pb::DescriptorPool::generated_pool());
+  return resolver;
+}
+
+std::string type_url(const pb::Descriptor& descriptor) { return "type.googleapis.com/" + descriptor.full_name(); }
 
 std::unique_ptr<pb::Message> new_message(const pb::Descriptor* descriptor) {
   return std::unique_ptr<pb::Message>(
@@ -162,8 +171,13 @@ ToChild wrapper_to_json(const Wrapper& w) {
   if (const int repaired = repair_strings(*payload))
     note = type.json_name + ": invalid UTF-8 in " + std::to_string(repaired) +
            " field(s) replaced by U+FFFD";
+  if (!payload->IsInitialized())
+    note += (note.empty() ? "" : "; ") + type.json_name + ": missing required field(s) " +
+            payload->InitializationErrorString();
+  // Through the binary form: MessageToJsonString aborts on a message missing required fields.
   std::string object;
-  const pb::util::Status status = pb::util::MessageToJsonString(*payload, &object, print_options());
+  const pb::util::Status status = pb::util::BinaryToJsonString(
+      type_resolver(), type_url(*type.descriptor), payload->SerializePartialAsString(), &object, print_options());
   if (!status.ok()) return opaque(w, type.json_name + ": " + std::string(status.message()));
   return ToChild{with_type(type.json_name, object), std::move(note)};
 }

@@ -233,7 +233,7 @@ void SimRunner::on_frame(std::string_view body) {
   nlohmann::ordered_json msg;
   const int pongs_before = checks_->pongs();
   std::vector<std::string> findings = checks_->on_backend_frame(body, msg);
-  const std::string type = msg.is_object() ? msg.value("type", "") : "";
+  const std::string type = msg.is_object() && msg["type"].is_string() ? msg["type"].get<std::string>() : "";
   const bool housekeeping = type == "pong" || type == "stats";
   print(housekeeping ? Out::kPong : Out::kReceived, msg);
   for (const auto& f : findings) finding(f);

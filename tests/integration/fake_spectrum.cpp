@@ -145,17 +145,25 @@ BridgeProcess::~BridgeProcess() {
 }
 
 void BridgeProcess::start(const std::vector<std::string>& args) {
-  stderr_path_ = make_temp_dir() + "/stderr";
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 2, stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<std::string> all = {S2J_BRIDGE_BINARY};
   all.insert(all.end(), args.begin(), args.end());
+  start_command(all);
+}
+
+void BridgeProcess::start_command(const std::vector<std::string>& all) {
+  const std::string dir = make_temp_dir();
+  stderr_path_ = dir + "/stderr";
+  stdout_path_ = dir + "/stdout";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, stdout_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 2, stderr_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   if (posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ) != 0)
-    throw std::runtime_error("cannot start the bridge");
+    throw std::runtime_error("cannot start " + all[0]);
   posix_spawn_file_actions_destroy(&actions);
 }
 
@@ -176,6 +184,8 @@ std::optional<int> BridgeProcess::wait(double timeout_s) {
 void BridgeProcess::signal(int sig) { ::kill(pid_, sig); }
 
 std::string BridgeProcess::stderr_text() const { return read_file(stderr_path_); }
+
+std::string BridgeProcess::stdout_text() const { return read_file(stdout_path_); }
 
 std::string make_temp_dir() {
   char tmpl[] = "/tmp/s2j-test-XXXXXX";

@@ -43,16 +43,21 @@ class BridgeProcess {
  public:
   BridgeProcess() = default;
   ~BridgeProcess();
+  // Starts the bridge binary with `args`.
   void start(const std::vector<std::string>& args);
+  // Starts any program: argv[0] is its path. Its stdout and stderr go to files.
+  void start_command(const std::vector<std::string>& argv);
   // Exit code (128+signal when killed), or nullopt when still running after the timeout.
   std::optional<int> wait(double timeout_s = 10);
   void signal(int sig);
   pid_t pid() const { return pid_; }
   std::string stderr_text() const;
+  std::string stdout_text() const;
 
  private:
   pid_t pid_ = 0;
   std::string stderr_path_;
+  std::string stdout_path_;
 };
 
 // A fresh directory for one test's files.

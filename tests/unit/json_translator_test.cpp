@@ -200,6 +200,16 @@ TEST(JsonTranslator, UntranslatableFramesArePassedOnOpaque) {
   EXPECT_NE(out.note, "");
 }
 
+TEST(JsonTranslator, PayloadMissingRequiredFieldsIsTranslatedWithANote) {
+  pbnetwork::ConversationMessage m;
+  m.set_username("u");
+  m.set_buddyname("b");
+  const std::string payload = m.SerializePartialAsString();
+  const ToChild out = to_json(make_wrapper(8, &payload));
+  EXPECT_EQ(out.json, R"({"type":"conv_message","userName":"u","buddyName":"b"})");
+  EXPECT_NE(out.note.find("missing required field(s) message"), std::string::npos) << out.note;
+}
+
 TEST(JsonTranslator, MalformedFramesAreErrors) {
   Wrapper w;
   EXPECT_NE(parse_wrapper("", w), "") << "no type";

@@ -1,0 +1,139 @@
+// spectrum2_sim end to end: scenarios through sim + bridge + a Python backend, and the failures
+// and findings the simulator must report.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "fake_spectrum.h"
+
+namespace s2j::testing {
+namespace {
+
+const std::string kTests = S2J_TEST_DIR;
+const std::string kRoot = S2J_TEST_DIR "/..";
+
+struct SimRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+  bool has(const std::string& text) const { return out.find(text) != std::string::npos; }
+};
+
+SimRun run_sim(std::vector<std::string> args, double timeout = 60) {
+  args.insert(args.begin(), S2J_SIM_BINARY);
+  BridgeProcess sim;
+  sim.start_command(args);
+  SimRun r;
+  r.code = sim.wait(timeout).value_or(-1);
+  r.out = sim.stdout_text();
+  r.err = sim.stderr_text();
+  return r;
+}
+
+// sim → bridge → tests/sim/backends/family_backend.py
+SimRun run_family(const std::string& scenario, std::vector<std::string> bridge_args = {}) {
+  std::vector<std::string> args = {"--ping-interval", "0.5",   "--script", kTests + "/sim/scenarios/" + scenario,
+                                   "--",              S2J_BRIDGE_BINARY, "--child",
+                                   "python3 " + kTests + "/sim/backends/family_backend.py"};
+  args.insert(args.end(), bridge_args.begin(), bridge_args.end());
+  return run_sim(args);
+}
+
+TEST(Sim, DemoScenarioPasses) {
+  const SimRun r = run_sim({"--config", kRoot + "/examples/echo.cfg", "--jid", "echo.localhost", "--script",
+                            kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY,
+                            "--child", "python3 " + kRoot + "/examples/echo_backend.py"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(r.has("< {\"type\":\"conv_message\",\"userName\":\"alice@localhost\",\"buddyName\":\"echo\","
+                    "\"message\":\"Hello, echo!\"}"))
+      << r.out;
+  EXPECT_TRUE(r.has("PASS: 4 sent")) << r.out;
+  EXPECT_FALSE(r.has("! ")) << "no findings for the example: " << r.out;
+}
+
+class SimFamily : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(SimFamily, ScenarioPassesWithoutFindings) {
+  const std::string name = GetParam();
+  const SimRun r = run_family(name + ".scenario", name == "backend_config" ? std::vector<std::string>{
+                                                                                 "--json_backend.features=rawxml"}
+                                                                           : std::vector<std::string>{});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(r.has("# PASS")) << r.out;
+  EXPECT_FALSE(r.has("\n! ")) << r.out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, SimFamily,
+                         ::testing::Values("roster", "messages", "receipts", "rooms", "vcard", "typing", "raw_xml",
+                                           "query", "backend_config"));
+
+TEST(Sim, ExpectationTimeoutFails) {
+  const SimRun r = run_family("never_answered.scenario");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(r.has("scenario line 2: no message matching {\"type\":\"disconnected\"} within 0.3 s")) << r.out;
+  EXPECT_TRUE(r.has("FAIL")) << r.out;
+}
+
+TEST(Sim, MissingPongFails) {
+  const SimRun r = run_sim({"--connect-timeout", "0.5", "--exit-grace", "1", "--", "python3",
+                            kTests + "/sim/backends/raw_backend.py", "silent"});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(r.has("no PONG within 0.5 s")) << r.out;
+}
+
+TEST(Sim, BackendThatNeverExitsFails) {
+  const SimRun r = run_sim({"--exit-grace", "0.5", "--", "python3", kTests + "/sim/backends/raw_backend.py",
+                            "stubborn"});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(r.has("did not exit within 0.5 s after EXIT")) << r.out;
+}
+
+TEST(Sim, ReportsWhatSpectrumWouldDrop) {
+  const std::string script = make_temp_dir() + "/bad.scenario";
+  write_file(script,
+             "{\"type\":\"login\",\"user\":\"alice@localhost\",\"legacyName\":\"alice\",\"password\":\"\"}\n"
+             "{\"expect\":{\"type\":\"backend_config\"}}\n");
+  const std::vector<std::string> args = {"--script", script, "--ping-interval", "0.4", "--", "python3",
+                                         kTests + "/sim/backends/raw_backend.py", "bad"};
+  const SimRun r = run_sim(args);
+  EXPECT_EQ(r.code, 0) << "findings alone do not fail without --strict: " << r.out;
+  for (const char* finding : {"! Spectrum ignores login from a backend",
+                              "! type 37 is not in Spectrum's enum",
+                              "! conv_message payload does not parse (missing message)",
+                              "! disconnected with error 0",
+                              "! user \"alice\" is not a JID from a LOGIN",
+                              "! timestamp '2024-01-31 12:00' is not in the form YYYYMMDDTHHMMSS",
+                              "! backend_config: config line 2: 'features.muc' needs a boolean",
+                              "! Stats.id is \"1\", not the backend's PID"})
+    EXPECT_TRUE(r.has(finding)) << finding << "\n" << r.out;
+  std::vector<std::string> strict = args;
+  strict.insert(strict.begin(), "--strict");
+  EXPECT_EQ(run_sim(strict).code, 1);
+}
+
+TEST(Sim, JsonOutputIsPureJsonLines) {
+  const SimRun r = run_sim({"--json", "--config", kRoot + "/examples/echo.cfg", "--script",
+                            kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY,
+                            "--child", "python3 " + kRoot + "/examples/echo_backend.py"});
+  EXPECT_EQ(r.code, 0) << r.out;
+  int sent = 0, received = 0;
+  size_t start = 0;
+  for (size_t nl = r.out.find('\n'); nl != std::string::npos; start = nl + 1, nl = r.out.find('\n', start)) {
+    const auto j = nlohmann::json::parse(r.out.substr(start, nl - start));
+    sent += j.contains("sent");
+    received += j.contains("received");
+  }
+  EXPECT_GE(sent, 5);
+  EXPECT_GE(received, 5);
+}
+
+TEST(Sim, BadScenarioLineIsAUsageError) {
+  const std::string script = make_temp_dir() + "/bad.scenario";
+  write_file(script, "{\"type\":\"connected\",\"user\":\"a\"}\n");
+  const SimRun r = run_sim({"--script", script, "--", "true"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.has("scenario line 1: Spectrum never sends type \"connected\"")) << r.out;
+}
+
+}  // namespace
+}  // namespace s2j::testing

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""A backend that speaks Spectrum's framed protobuf itself (a hand-rolled encoder, stdlib only), to
+show the simulator what the bridge would never let through. Usage:
+  raw_backend.py MODE --host H --port P ... CONFIG
+MODE: silent (never answers PING), stubborn (ignores EXIT), bad (sends what Spectrum would drop)."""
+import os
+import socket
+import struct
+import sys
+import time
+
+
+def varint(n):
+    out = b""
+    n &= (1 << 64) - 1
+    while True:
+        b = n & 0x7F
+        n >>= 7
+        if n:
+            out += bytes([b | 0x80])
+        else:
+            return out + bytes([b])
+
+
+def field(num, value):
+    if isinstance(value, int):
+        return varint(num << 3) + varint(value)
+    data = value.encode() if isinstance(value, str) else value
+    return varint(num << 3 | 2) + varint(len(data)) + data
+
+
+def frame(type_, payload=None):
+    body = field(1, type_) + (field(2, payload) if payload is not None else b"")
+    return struct.pack("!I", len(body)) + body
+
+
+mode = sys.argv[1]
+args = sys.argv[2:]
+host, port = args[args.index("--host") + 1], int(args[args.index("--port") + 1])
+sock = socket.create_connection((host, port))
+buf = b""
+user = None
+while True:
+    data = sock.recv(65536)
+    if not data:
+        break
+    buf += data
+    while len(buf) >= 4 and len(buf) >= 4 + struct.unpack("!I", buf[:4])[0]:
+        n = struct.unpack("!I", buf[:4])[0]
+        body, buf = buf[4:4 + n], buf[4 + n:]
+        type_ = body[1]
+        if type_ == 9 and mode != "silent":  # PING
+            stats = field(1, 1000) + field(2, 900) + field(3, 100) + field(4, "1" if mode == "bad" else str(os.getpid()))
+            sock.sendall(frame(10) + frame(23, stats))
+        elif type_ == 3 and mode == "bad":  # LOGIN: send everything Spectrum would drop or choke on
+            sock.sendall(frame(3, field(1, "x") + field(2, "y") + field(3, "z")))     # type Spectrum ignores
+            sock.sendall(frame(37))                                                 # type outside the enum
+            sock.sendall(frame(8, field(1, "alice@localhost") + field(2, "bob")))   # missing required message
+            sock.sendall(frame(2, field(1, "alice@localhost") + field(2, 0)))       # error 0
+            sock.sendall(frame(1, field(1, "alice")))                               # not the JID from LOGIN
+            sock.sendall(frame(8, field(1, "alice@localhost") + field(2, "bob") + field(3, "hi")
+                               + field(6, "2024-01-31 12:00")))                    # bad timestamp
+            sock.sendall(frame(30, field(1, "[features]\nmuc=maybe\n")))            # Spectrum would throw
+        elif type_ == 29 and mode != "stubborn":  # EXIT
+            sys.exit(0)
+if mode == "stubborn":
+    time.sleep(60)
