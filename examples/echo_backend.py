@@ -1,28 +1,31 @@
 #!/usr/bin/env python3
-"""The smallest useful Spectrum 2 backend: every user gets one buddy, "echo", who repeats
-whatever the user says. It speaks the bridge's JSON lines protocol directly, with nothing but
-the standard library: read one JSON object per line from stdin, print one per line to stdout."""
-import json
+"""The smallest useful Spectrum 2 backend: every user gets one buddy, "echo", who repeats whatever
+the user says. Run it under spectrum2_json_backend (see echo.cfg)."""
+import os
 import sys
+
+try:
+    import spectrum2_bridge
+except ImportError:  # run from a checkout: use the binding next door
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bindings", "python"))
+    import spectrum2_bridge
+
+from spectrum2_bridge import Backend, StatusType
 
 BUDDY = "echo"
 
 
-def send(**message):
-    # One line per message, flushed at once: the bridge forwards each line as it arrives.
-    print(json.dumps(message), flush=True)
+class EchoBackend(Backend):
+    def on_login(self, msg):
+        self.log.info("%s logs in as %s", msg.user, msg.legacyName)
+        self.connected(msg.user)
+        self.buddy_changed(msg.user, BUDDY, alias="Echo", groups=["Bots"], status=StatusType.ONLINE,
+                           status_message="I repeat what you say")
+
+    def on_conv_message(self, msg):
+        if msg.buddyName == BUDDY:
+            self.message(msg.userName, BUDDY, msg.message)
 
 
-for line in sys.stdin:
-    msg = json.loads(line)
-    kind = msg["type"]
-    if kind == "login":
-        send(type="connected", user=msg["user"])
-        send(type="buddy_changed", userName=msg["user"], buddyName=BUDDY, alias="Echo",
-             group=["Bots"], status="STATUS_ONLINE", statusMessage="I repeat what you say")
-    elif kind == "conv_message" and msg["buddyName"] == BUDDY:
-        send(type="conv_message", userName=msg["userName"], buddyName=BUDDY, message=msg["message"])
-    elif kind == "bridge.error":
-        print("bridge rejected line %d: %s" % (msg["line_number"], msg["error"]), file=sys.stderr)
-    elif kind == "exit":
-        break
+if __name__ == "__main__":
+    EchoBackend.main()
