@@ -39,16 +39,29 @@ SimRun run_family(const std::string& scenario, std::vector<std::string> bridge_a
   return run_sim(args);
 }
 
-TEST(Sim, DemoScenarioPasses) {
+class SimExample : public ::testing::TestWithParam<const char*> {};
+
+// The demo scenario with each echo example: the binding in Python, in shell, and raw JSON lines.
+TEST_P(SimExample, DemoScenarioPasses) {
   const SimRun r = run_sim({"--config", kRoot + "/examples/echo.cfg", "--jid", "echo.localhost", "--script",
-                            kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY,
-                            "--child", "python3 " + kRoot + "/examples/echo_backend.py"});
+                            kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY, "--child",
+                            std::string(GetParam()) + " " + kRoot + "/examples/" +
+                                (std::string(GetParam()) == "bash" ? "echo_backend.sh" : "echo_backend.py")});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(r.has("< {\"type\":\"conv_message\",\"userName\":\"alice@localhost\",\"buddyName\":\"echo\","
                     "\"message\":\"Hello, echo!\"}"))
       << r.out;
   EXPECT_TRUE(r.has("PASS: 4 sent")) << r.out;
-  EXPECT_FALSE(r.has("! ")) << "no findings for the example: " << r.out;
+  EXPECT_FALSE(r.has("\n! ")) << "no findings for the example: " << r.out;
+  EXPECT_NE(r.err.find("alice@localhost logs in"), std::string::npos) << "the backend logs through the bridge";
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, SimExample, ::testing::Values("python3", "bash"));
+
+TEST(Sim, RawJsonLinesExamplePasses) {
+  const SimRun r = run_sim({"--script", kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY, "--child",
+                            "python3 " + kRoot + "/examples/echo_backend_raw.py"});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
 }
 
 class SimFamily : public ::testing::TestWithParam<const char*> {};
