@@ -197,19 +197,9 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
     result.error = std::move(error);
     return std::move(result);
   };
-  result.object = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (result.object.is_discarded()) {
-    // Parse again with exceptions for the precise reason (only on this error path).
-    try {
-      const nlohmann::json unused = nlohmann::json::parse(line);  // for its error message only
-      (void)unused;
-    } catch (const nlohmann::json::parse_error& e) {
-      std::string what = e.what();
-      const size_t cut = what.find("] ");
-      return reject("not valid JSON: " + (cut == std::string::npos ? what : what.substr(cut + 2)));
-    }
-    return reject("not valid JSON");
-  }
+  std::string parse_error;
+  result.object = parse_json(line, &parse_error);
+  if (result.object.is_discarded()) return reject("not valid JSON: " + parse_error);
   nlohmann::json& object = result.object;
   if (!object.is_object()) return reject("a line must be a JSON object with a \"type\"");
   const auto type_it = object.find("type");
@@ -274,12 +264,25 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
   return result;
 }
 
+nlohmann::json parse_json(std::string_view text, std::string* error) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    if (error != nullptr) {
+      const std::string what = e.what();
+      const size_t cut = what.find("] ");  // drop "[json.exception.parse_error.101] "
+      *error = cut == std::string::npos ? what : what.substr(cut + 2);
+    }
+    return nlohmann::json(nlohmann::json::value_t::discarded);
+  }
+}
+
 void redact_passwords(nlohmann::json& object) {
   if (object.is_string()) {
     // A quoted line (bridge.error's "line") may hold a password too.
     const std::string& text = object.get_ref<const std::string&>();
     if (text.find("\"password\"") == std::string::npos) return;
-    nlohmann::json inner = nlohmann::json::parse(text, nullptr, false);
+    nlohmann::json inner = parse_json(text);
     if (inner.is_object() || inner.is_array()) {
       redact_passwords(inner);
       object = inner.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -28,7 +28,7 @@ std::string redact_for_trace(std::string_view msg_json) {
   if (msg_json.find("password\\\"") == std::string_view::npos &&
       msg_json.find("\"password\"") == std::string_view::npos)
     return std::string(msg_json);
-  nlohmann::json j = nlohmann::json::parse(msg_json, nullptr, false);
+  nlohmann::json j = parse_json(msg_json);
   if (j.is_discarded()) return nlohmann::json("(unparsable line with a password field)").dump();
   redact_passwords(j);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -18,7 +18,13 @@ std::optional<Step> parse_step(std::string_view text, int line, std::string& err
   error.clear();
   const size_t start = text.find_first_not_of(" \t\r");
   if (start == std::string_view::npos || text[start] == '#') return std::nullopt;
-  const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text, nullptr, false);
+  nlohmann::ordered_json j;
+  try {
+    j = nlohmann::ordered_json::parse(text);  // keeps the author's key order for display
+  } catch (const nlohmann::ordered_json::exception& e) {
+    error = std::string("not valid JSON: ") + e.what();
+    return std::nullopt;
+  }
   if (!j.is_object()) {
     error = "not a JSON object";
     return std::nullopt;
@@ -42,7 +48,7 @@ std::optional<Step> parse_step(std::string_view text, int line, std::string& err
       error = msg.kind == FromChild::Kind::kBridge ? "bridge.* lines are the bridge's own, not Spectrum's" : msg.error;
     } else {
       step.frame_body = msg.frame_body;
-      step.message = nlohmann::ordered_json::parse(text);  // keeps the author's key order for display
+      step.message = j;
     }
   } else {
     error = "a line needs \"type\" (send), \"expect\" or \"sleep\"";

@@ -1,0 +1,33 @@
+// Child → Spectrum: an arbitrary line (huge, nested, non-UTF-8, NUL bytes...). Invariant: whatever
+// the bridge accepts is a frame Spectrum's strict parser accepts, of a type Spectrum handles from
+// a backend, with nothing in it that makes Spectrum throw.
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "core/json_translator.h"
+#include "core/spectrum_rules.h"
+#include "protocol.pb.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view line(reinterpret_cast<const char*>(data), size);
+  const s2j::FromChild in = s2j::json_to_wrapper(line);
+  if (in.kind == s2j::FromChild::Kind::kRejected && in.error.empty()) std::abort();  // say why
+  if (in.kind != s2j::FromChild::Kind::kFrame) return 0;
+  pbnetwork::WrapperMessage wrapper;
+  if (!wrapper.ParseFromString(in.frame_body)) std::abort();
+  const s2j::MessageType* type = s2j::find_message_type(wrapper.type());
+  if (type == nullptr || !type->to_spectrum || type != in.type) std::abort();
+  if (type->payload == s2j::PayloadKind::kNone && wrapper.has_payload()) std::abort();
+  if (type->payload != s2j::PayloadKind::kMessage) return 0;
+  std::unique_ptr<google::protobuf::Message> payload(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(type->descriptor)->New());
+  if (!payload->ParseFromString(wrapper.payload())) std::abort();  // Spectrum's non-partial parse
+  if (auto* m = dynamic_cast<pbnetwork::ConversationMessage*>(payload.get()))
+    if (!s2j::check_timestamp(m->timestamp()).empty()) std::abort();
+  if (wrapper.type() == pbnetwork::WrapperMessage::TYPE_BACKEND_CONFIG &&
+      !s2j::check_backend_config(static_cast<pbnetwork::BackendConfig&>(*payload).config()).empty())
+    std::abort();
+  return 0;
+}
