@@ -117,7 +117,10 @@ const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
 
 // A JSON Stats/ConversationMessage/... field error from protobuf, without the status code prefix.
 std::string field_error(const MessageType& type, const pb::util::Status& status) {
-  return type.json_name + ": " + std::string(status.message());
+  const std::string message(status.message());
+  // protobuf quotes the offending value; a password must not reach the log that way.
+  if (message.find("password") != std::string::npos) return type.json_name + ": invalid \"password\" (not shown)";
+  return type.json_name + ": " + message;
 }
 
 }  // namespace

@@ -237,9 +237,14 @@ TEST_F(BridgeProcessTest, SigtermAndSigintShutDownCleanly) {
 }
 
 TEST_F(BridgeProcessTest, ChildIgnoringEofAndSigtermIsKilled) {
-  start("python3 -c 'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\ntime.sleep(60)'",
-        {"--json_backend.shutdown_timeout=0.2"});
-  ping_pong();
+  const std::string script = dir_ + "/stubborn.py";
+  write_file(script,
+             "import signal, time\n"
+             "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+             "print('{\"type\":\"connected\",\"user\":\"ready\"}', flush=True)  # SIGTERM is ignored from here on\n"
+             "time.sleep(60)\n");
+  start("python3 " + script, {"--json_backend.shutdown_timeout=0.2"});
+  ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_CONNECTED)) << bridge_.stderr_text();
   spectrum_.send(WrapperMessage::TYPE_EXIT);
   EXPECT_EQ(bridge_.wait(10), 0) << bridge_.stderr_text();
   const std::string log = bridge_.stderr_text();

@@ -41,7 +41,8 @@ Clock::time_point deadline_in(double seconds) {
 }  // namespace
 
 FakeSpectrum::FakeSpectrum() {
-  listen_fd_ = socket(AF_INET, SOCK_STREAM, 0);
+  // Close-on-exec, so that processes the test starts do not inherit the test's sockets.
+  listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -60,7 +61,7 @@ FakeSpectrum::~FakeSpectrum() {
 bool FakeSpectrum::accept(double timeout_s) {
   pollfd p{listen_fd_, POLLIN, 0};
   if (poll(&p, 1, static_cast<int>(timeout_s * 1000)) != 1) return false;
-  fd_ = ::accept(listen_fd_, nullptr, nullptr);
+  fd_ = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
   return fd_ >= 0;
 }
 
@@ -130,6 +131,10 @@ bool FakeSpectrum::wait_eof(double timeout_s) {
     const ssize_t got = ::recv(fd_, chunk, sizeof chunk, 0);
     if (got <= 0) return true;
   }
+}
+
+void FakeSpectrum::shutdown() {
+  if (fd_ >= 0) ::shutdown(fd_, SHUT_RDWR);
 }
 
 void FakeSpectrum::close_connection() {

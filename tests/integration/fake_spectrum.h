@@ -30,6 +30,8 @@ class FakeSpectrum {
   // True when the peer closed the connection within the timeout (frames before it are discarded).
   bool wait_eof(double timeout_s = 10);
   void close_connection();
+  // Shuts the connection down both ways (wakes a thread blocked in send), keeping the descriptor.
+  void shutdown();
 
  private:
   bool fill(size_t n, double timeout_s);

@@ -278,6 +278,14 @@ TEST(JsonTranslator, RejectsBadLinesWithAClearReason) {
   }
 }
 
+TEST(JsonTranslator, ErrorsNeverQuoteAPassword) {
+  const FromChild r = json_to_wrapper(
+      R"({"type":"room_nickname_changed","userName":"u","room":"r","nickname":"n","password":{"x":"s3cret"}})");
+  ASSERT_EQ(r.kind, FromChild::Kind::kRejected);
+  EXPECT_EQ(r.error.find("s3cret"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("password"), std::string::npos) << r.error;
+}
+
 TEST(JsonTranslator, BridgeLinesAreRecognised) {
   const FromChild r = json_to_wrapper(R"({"type":"bridge.log","level":"warn","message":"x"})");
   EXPECT_EQ(r.kind, FromChild::Kind::kBridge);

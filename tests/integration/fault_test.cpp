@@ -1,0 +1,400 @@
+// Fault injection against the real binary: misbehaving children, a misbehaving or vanishing
+// Spectrum, signals under load, and counted proof that nothing is lost or reordered.
+#include <dirent.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "core/frame_codec.h"
+#include "core/json_translator.h"
+#include "fake_spectrum.h"
+#include "protocol.pb.h"
+
+namespace s2j::testing {
+namespace {
+
+using pbnetwork::WrapperMessage;
+
+#ifdef S2J_SANITIZE
+constexpr bool kSanitized = true;  // ASan's shadow memory and quarantine make RSS meaningless
+#else
+constexpr bool kSanitized = false;
+#endif
+
+std::string numbered_frames(int from, int count, const std::string& pad = "") {
+  std::string out;
+  for (int i = from; i < from + count; ++i) {
+    pbnetwork::ConversationMessage m;
+    m.set_username("alice@example.org");
+    m.set_buddyname("bob");
+    m.set_message(std::to_string(i) + pad);
+    const std::string payload = m.SerializeAsString();
+    append_frame(out, make_wrapper(WrapperMessage::TYPE_CONV_MESSAGE, &payload));
+  }
+  return out;
+}
+
+int number_of(const WrapperMessage& w) {
+  pbnetwork::ConversationMessage m;
+  if (w.type() != WrapperMessage::TYPE_CONV_MESSAGE || !m.ParseFromString(w.payload())) return -1;
+  return std::stoi(m.message());
+}
+
+// PIDs of the children of `pid`.
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> out;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  for (pid_t child; in >> child;) out.push_back(child);
+  return out;
+}
+
+// Sends `bytes` from another thread, so the test can read at the same time. Joined on scope exit;
+// a failed assertion first shuts the connection down so that a blocked send returns.
+class Sender {
+ public:
+  Sender(FakeSpectrum& spectrum, std::function<void()> work) : spectrum_(spectrum) {
+    thread_ = std::thread([work = std::move(work), this] {
+      try {
+        work();
+      } catch (...) {  // the bridge went away: the test's assertions say whether that was expected
+      }
+      done_ = true;
+    });
+  }
+  ~Sender() {
+    if (!done_) spectrum_.shutdown();
+    thread_.join();
+  }
+  bool done() const { return done_; }
+
+ private:
+  FakeSpectrum& spectrum_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
+
+bool wait_until(const std::function<bool()>& condition, double seconds = 10) {
+  for (int i = 0; i < seconds * 100; ++i) {
+    if (condition()) return true;
+    usleep(10000);
+  }
+  return condition();
+}
+
+class FaultTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = make_temp_dir(); }
+  void start(const std::string& child, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--child",
+                                     child};
+    args.insert(args.end(), extra.begin(), extra.end());
+    bridge_.start(args);
+    ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
+  }
+  void expect_pong() {
+    spectrum_.send(WrapperMessage::TYPE_PING);
+    ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_PONG)) << bridge_.stderr_text();
+    ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_STATS)) << bridge_.stderr_text();
+  }
+  std::string dir_;
+  FakeSpectrum spectrum_;
+  BridgeProcess bridge_;
+};
+
+TEST_F(FaultTest, ChildKilledMidStreamLosesNothingItHadWritten) {
+  start("cat");
+  Sender sender(spectrum_, [&] { spectrum_.send_bytes(numbered_frames(0, 200000)); });
+  int expected = 0;
+  for (; expected < 1000; ++expected) {
+    auto f = spectrum_.read();
+    ASSERT_TRUE(f);
+    ASSERT_EQ(number_of(*f), expected);
+  }
+  const auto kids = children_of(bridge_.pid());
+  ASSERT_EQ(kids.size(), 1u);
+  kill(kids[0], SIGKILL);
+  while (auto f = spectrum_.read(10)) ASSERT_EQ(number_of(*f), expected++) << "in order, no gap, no duplicate";
+  EXPECT_EQ(bridge_.wait(), 128 + SIGKILL) << bridge_.stderr_text();
+}
+
+TEST_F(FaultTest, ChildClosingStdoutButStayingAliveKeepsTheBridgeServing) {
+  const std::string record = dir_ + "/in.jsonl";
+  start("sh -c 'exec 1>&-; exec cat > \"$0\"' " + record);
+  expect_pong();
+  spectrum_.send_bytes(numbered_frames(0, 100));
+  expect_pong();
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  EXPECT_EQ(bridge_.wait(), 0) << bridge_.stderr_text();
+  const auto lines = file_lines(record);
+  ASSERT_EQ(lines.size(), 102u);  // hello, 100 messages, exit
+  EXPECT_EQ(nlohmann::json::parse(lines[100])["message"], "99");
+}
+
+TEST_F(FaultTest, LineOverTheLimitIsRejectedAndValidLinesAfterItArrive) {
+  const std::string script = dir_ + "/big.py";
+  write_file(script,
+             "import sys, json\n"
+             "sys.stdout.write('{\"type\":\"connected\",\"user\":\"' + 'x' * 3000000 + '\"}\\n')\n"
+             "for i in range(3):\n"
+             "    sys.stdout.write(json.dumps({'type': 'connected', 'user': 'u%d' % i}) + '\\n')\n"
+             "sys.stdout.flush()\n"
+             "for line in sys.stdin:\n"
+             "    if '\"bridge.error\"' in line:\n"
+             "        e = json.loads(line)\n"
+             "        sys.stdout.write(json.dumps({'type': 'connected', 'user': 'error %d %d' % (e['line_number'], len(e['line']))}) + '\\n')\n"
+             "        sys.stdout.flush()\n");
+  start("python3 " + script, {"--json_backend.max_message_size=1048576"});
+  for (const std::string expected : {"u0", "u1", "u2", "error 1 1024"}) {
+    auto f = spectrum_.read();
+    ASSERT_TRUE(f) << bridge_.stderr_text();
+    pbnetwork::Connected c;
+    ASSERT_TRUE(c.ParseFromString(f->payload()));
+    EXPECT_EQ(c.user(), expected);
+  }
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  EXPECT_EQ(bridge_.wait(), 0);
+}
+
+TEST_F(FaultTest, ChildThatDoesNotReadKeepsMemoryBoundedAndGetsEverythingLater) {
+  const std::string flag = dir_ + "/go";
+  const std::string script = dir_ + "/late.py";
+  write_file(script,
+             "import os, sys, time\n"
+             "while not os.path.exists(sys.argv[1]):\n"
+             "    time.sleep(0.01)\n"
+             "for line in sys.stdin:\n"
+             "    sys.stdout.write(line)\n"
+             "    sys.stdout.flush()\n");
+  start("python3 " + script + " " + flag, {"--json_backend.buffer_limit=1048576"});
+  expect_pong();
+  const long baseline = rss_kib(bridge_.pid());
+  const int count = 100000;
+  Sender sender(spectrum_, [&] { spectrum_.send_bytes(numbered_frames(0, count, std::string(40, '.'))); });
+  // The bridge stops reading once 1 MiB is queued for the child; the sender then stalls.
+  ASSERT_TRUE(wait_until([&] { return bridge_.stderr_text().find("pausing reads from Spectrum") != std::string::npos; }))
+      << bridge_.stderr_text();
+  usleep(300000);
+  EXPECT_FALSE(sender.done()) << "7 MB cannot all be in flight with a 1 MiB limit";
+  const long held = rss_kib(bridge_.pid());
+  if (!kSanitized) {
+    EXPECT_LT(held - baseline, 12 * 1024) << "baseline " << baseline << " KiB, held " << held;
+  }
+  write_file(flag, "");
+  for (int i = 0; i < count; ++i) {
+    auto f = spectrum_.read(30);
+    ASSERT_TRUE(f) << i << bridge_.stderr_text();
+    ASSERT_EQ(number_of(*f), i);
+  }
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  EXPECT_EQ(bridge_.wait(), 0);
+  if (!kSanitized) RecordProperty("bridge_rss_growth_kib", std::to_string(held - baseline));
+}
+
+TEST_F(FaultTest, ChildSpewingWhileSpectrumDoesNotReadKeepsMemoryBounded) {
+  const std::string script = dir_ + "/spew.py";
+  write_file(script,
+             "import sys, json\n"
+             "line = json.dumps({'type': 'connected', 'user': 'x' * 1000}) + '\\n'\n"
+             "for i in range(20000):\n"
+             "    sys.stdout.write(line)\n"
+             "sys.stdout.flush()\n"
+             "sys.stdin.read()\n");
+  start("python3 " + script, {"--json_backend.buffer_limit=1048576"});
+  ASSERT_TRUE(wait_until([&] { return bridge_.stderr_text().find("pausing reads from the child") != std::string::npos; }));
+  usleep(300000);
+  const long held = rss_kib(bridge_.pid());
+  if (!kSanitized) {
+    EXPECT_LT(held, 24 * 1024) << "20 MB of output must not pile up in the bridge";
+  }
+  int got = 0;
+  while (got < 20000) {
+    auto f = spectrum_.read(20);
+    ASSERT_TRUE(f) << got;
+    ++got;
+  }
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  EXPECT_EQ(bridge_.wait(), 0);
+}
+
+TEST_F(FaultTest, SpectrumClosingMidFrameEndsCleanly) {
+  start("cat");
+  expect_pong();
+  const std::string frames = numbered_frames(0, 1);
+  spectrum_.send_bytes(frames.substr(0, frames.size() / 2));
+  usleep(50000);
+  spectrum_.close_connection();
+  EXPECT_EQ(bridge_.wait(), 0) << bridge_.stderr_text();
+  EXPECT_NE(bridge_.stderr_text().find("in the middle of a frame"), std::string::npos);
+}
+
+TEST_F(FaultTest, HugeLengthPrefixIsSkippedWithoutMemoryGrowth) {
+  start("cat");
+  expect_pong();
+  const long baseline = rss_kib(bridge_.pid());
+  std::string junk("\xff\xff\xff\xff", 4);
+  junk += std::string(8 << 20, 'j');
+  spectrum_.send_bytes(junk);
+  ASSERT_TRUE(wait_until([&] { return bridge_.stderr_text().find("exceeds max_message_size") != std::string::npos; }));
+  if (!kSanitized) {
+    EXPECT_LT(rss_kib(bridge_.pid()) - baseline, 4 * 1024);
+  }
+  spectrum_.close_connection();
+  EXPECT_EQ(bridge_.wait(), 0) << bridge_.stderr_text();
+}
+
+TEST_F(FaultTest, TenMegabytesOfRandomBytesAreSurvived) {
+  start("sh -c 'cat > /dev/null'", {"--json_backend.max_message_size=4096"});
+  expect_pong();
+  std::mt19937 rng(42);
+  std::string noise(10 << 20, '\0');
+  for (auto& c : noise) c = static_cast<char>(rng());
+  try {
+    spectrum_.send_bytes(noise);
+  } catch (const std::runtime_error&) {
+    // Noise can hold a well-formed EXIT frame: the bridge then ends the connection, as it should.
+  }
+  spectrum_.close_connection();
+  EXPECT_EQ(bridge_.wait(20), 0) << bridge_.stderr_text().substr(0, 2000);
+}
+
+TEST_F(FaultTest, SigtermAndSigintDuringHeavyTrafficEndCleanly) {
+  for (int sig : {SIGTERM, SIGINT}) {
+    FakeSpectrum spectrum;
+    BridgeProcess bridge;
+    bridge.start({"--host", "127.0.0.1", "--port", std::to_string(spectrum.port()), "--child", "cat"});
+    ASSERT_TRUE(spectrum.accept());
+    std::atomic<bool> stop{false};
+    Sender sender(spectrum, [&] {
+      while (!stop) spectrum.send_bytes(numbered_frames(0, 1000));
+    });
+    int echoed = 0;
+    while (echoed < 5000 && spectrum.read()) ++echoed;
+    ASSERT_EQ(echoed, 5000);
+    bridge.signal(sig);
+    EXPECT_EQ(bridge.wait(10), 0) << bridge.stderr_text();
+    stop = true;
+  }
+}
+
+TEST_F(FaultTest, ExitWhileTheChildIsMidLineStillDeliversTheLine) {
+  const std::string script = dir_ + "/midline.py";
+  write_file(script,
+             "import sys\n"
+             "sys.stdout.write('{\"type\":\"connected\",')\n"
+             "sys.stdout.flush()\n"
+             "sys.stdin.read()  # until the bridge closes stdin after EXIT\n"
+             "sys.stdout.write('\"user\":\"late@x\"}\\n')\n");
+  start("python3 " + script);
+  expect_pong();
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  auto f = spectrum_.read_until(WrapperMessage::TYPE_CONNECTED);
+  ASSERT_TRUE(f) << bridge_.stderr_text();
+  pbnetwork::Connected c;
+  ASSERT_TRUE(c.ParseFromString(f->payload()));
+  EXPECT_EQ(c.user(), "late@x");
+  EXPECT_EQ(bridge_.wait(), 0);
+}
+
+TEST_F(FaultTest, AMillionNumberedMessagesEachWayArriveCompleteAndInOrder) {
+  const int count = kSanitized ? 200000 : 1000000;
+  start("cat");
+  Sender sender(spectrum_, [&] {
+    for (int from = 0; from < count; from += 10000) spectrum_.send_bytes(numbered_frames(from, 10000));
+  });
+  for (int i = 0; i < count; ++i) {
+    auto f = spectrum_.read(30);
+    ASSERT_TRUE(f) << i;
+    ASSERT_EQ(number_of(*f), i);
+  }
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  EXPECT_EQ(bridge_.wait(), 0);
+}
+
+// ---- security -----------------------------------------------------------------------------------
+
+TEST_F(FaultTest, PasswordsNeverReachTheLogOrTheTrace) {
+  const std::string trace = dir_ + "/trace.jsonl";
+  start("cat", {"--log-level", "debug", "--trace", trace});
+  pbnetwork::Login login;
+  login.set_user("a@b");
+  login.set_legacyname("a");
+  login.set_password("hunter2-secret");
+  spectrum_.send(WrapperMessage::TYPE_LOGIN, &login);
+  pbnetwork::Room room;
+  room.set_username("a@b");
+  room.set_nickname("n");
+  room.set_room("#r");
+  room.set_password("room-secret");
+  spectrum_.send(WrapperMessage::TYPE_JOIN_ROOM, &room);
+  expect_pong();
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  EXPECT_EQ(bridge_.wait(), 0);
+  for (const std::string& text : {bridge_.stderr_text(), read_file(trace)}) {
+    EXPECT_EQ(text.find("hunter2"), std::string::npos) << text;
+    EXPECT_EQ(text.find("room-secret"), std::string::npos) << text;
+  }
+  EXPECT_NE(read_file(trace).find("\"password\":\"***\""), std::string::npos);
+}
+
+TEST_F(FaultTest, BridgeOpensNoListeningSocket) {
+  start("cat");
+  expect_pong();
+  std::set<std::string> inodes;
+  const std::string fd_dir = "/proc/" + std::to_string(bridge_.pid()) + "/fd";
+  DIR* d = opendir(fd_dir.c_str());
+  ASSERT_NE(d, nullptr);
+  while (dirent* e = readdir(d)) {
+    char target[256] = {};
+    if (readlink((fd_dir + "/" + e->d_name).c_str(), target, sizeof target - 1) > 0 &&
+        std::string(target).rfind("socket:[", 0) == 0)
+      inodes.insert(std::string(target).substr(8, std::string(target).size() - 9));
+  }
+  closedir(d);
+  int tcp = 0;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
+      fields >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
+      if (!inodes.count(inode)) continue;
+      ++tcp;
+      EXPECT_NE(state, "0A") << "TCP socket " << inode << " is listening";
+    }
+  }
+  EXPECT_EQ(tcp, 1) << "one TCP socket: the connection to Spectrum";
+  std::ifstream unix_sockets("/proc/net/unix");
+  std::string line;
+  std::getline(unix_sockets, line);
+  while (std::getline(unix_sockets, line)) {  // the child's pipes are socket pairs: none may listen
+    std::istringstream fields(line);
+    std::string num, refs, protocol, flags, type, state, inode;
+    fields >> num >> refs >> protocol >> flags >> type >> state >> inode;
+    if (inodes.count(inode)) {
+      EXPECT_EQ(flags, "00000000") << "unix socket " << inode << " is listening";
+    }
+  }
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  EXPECT_EQ(bridge_.wait(), 0);
+}
+
+TEST_F(FaultTest, ChildCommandIsNotRunThroughAShell) {
+  const std::string out = dir_ + "/args";
+  start("sh -c 'printf \"%s|\" \"$@\" > \"$0\"' " + out + " $HOME `id` ;ls >x");
+  spectrum_.send(WrapperMessage::TYPE_EXIT);
+  EXPECT_EQ(bridge_.wait(), 0);
+  EXPECT_EQ(read_file(out), "$HOME|`id`|;ls|>x|");
+}
+
+}  // namespace
+}  // namespace s2j::testing
