@@ -32,7 +32,7 @@ SimRun run_sim(std::vector<std::string> args, double timeout = 60) {
 
 // sim → bridge → tests/sim/backends/family_backend.py
 SimRun run_family(const std::string& scenario, std::vector<std::string> bridge_args = {}) {
-  std::vector<std::string> args = {"--ping-interval", "0.5",   "--script", kTests + "/sim/scenarios/" + scenario,
+  std::vector<std::string> args = {"--ping-interval", "2",   "--script", kTests + "/sim/scenarios/" + scenario,
                                    "--",              S2J_BRIDGE_BINARY, "--child",
                                    "python3 " + kTests + "/sim/backends/family_backend.py"};
   args.insert(args.end(), bridge_args.begin(), bridge_args.end());
@@ -88,10 +88,19 @@ TEST(Sim, ExpectationTimeoutFails) {
 }
 
 TEST(Sim, MissingPongFails) {
-  const SimRun r = run_sim({"--connect-timeout", "0.5", "--exit-grace", "1", "--", "python3",
+  const SimRun r = run_sim({"--connect-timeout", "2", "--exit-grace", "1", "--", "python3",
                             kTests + "/sim/backends/raw_backend.py", "silent"});
   EXPECT_EQ(r.code, 1) << r.out;
-  EXPECT_TRUE(r.has("no PONG within 0.5 s")) << r.out;
+  EXPECT_TRUE(r.has("no PONG within 2 s")) << r.out;
+}
+
+TEST(Sim, PingLeftUnansweredUntilTheNextTickFails) {
+  const std::string script = make_temp_dir() + "/wait.scenario";
+  write_file(script, "{\"sleep\":1.2}\n");
+  const SimRun r = run_sim({"--ping-interval", "0.5", "--script", script, "--", "python3",
+                            kTests + "/sim/backends/raw_backend.py", "once"});
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_TRUE(r.has("x no PONG (nor any frame) since the last PING")) << r.out;
 }
 
 TEST(Sim, BackendThatNeverExitsFails) {
@@ -106,7 +115,7 @@ TEST(Sim, ReportsWhatSpectrumWouldDrop) {
   write_file(script,
              "{\"type\":\"login\",\"user\":\"alice@localhost\",\"legacyName\":\"alice\",\"password\":\"\"}\n"
              "{\"expect\":{\"type\":\"backend_config\"}}\n");
-  const std::vector<std::string> args = {"--script", script, "--ping-interval", "0.4", "--", "python3",
+  const std::vector<std::string> args = {"--script", script, "--ping-interval", "2", "--", "python3",
                                          kTests + "/sim/backends/raw_backend.py", "bad"};
   const SimRun r = run_sim(args);
   EXPECT_EQ(r.code, 0) << "findings alone do not fail without --strict: " << r.out;

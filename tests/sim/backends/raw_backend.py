@@ -2,7 +2,8 @@
 """A backend that speaks Spectrum's framed protobuf itself (a hand-rolled encoder, stdlib only), to
 show the simulator what the bridge would never let through. Usage:
   raw_backend.py MODE --host H --port P ... CONFIG
-MODE: silent (never answers PING), stubborn (ignores EXIT), bad (sends what Spectrum would drop)."""
+MODE: silent (never answers PING), once (answers the first PING only), stubborn (ignores EXIT),
+bad (sends what Spectrum would drop)."""
 import os
 import socket
 import struct
@@ -39,7 +40,7 @@ args = sys.argv[2:]
 host, port = args[args.index("--host") + 1], int(args[args.index("--port") + 1])
 sock = socket.create_connection((host, port))
 buf = b""
-user = None
+pings = 0
 while True:
     data = sock.recv(65536)
     if not data:
@@ -49,7 +50,9 @@ while True:
         n = struct.unpack("!I", buf[:4])[0]
         body, buf = buf[4:4 + n], buf[4 + n:]
         type_ = body[1]
-        if type_ == 9 and mode != "silent":  # PING
+        if type_ == 9:
+            pings += 1
+        if type_ == 9 and mode != "silent" and (mode != "once" or pings == 1):  # PING
             stats = field(1, 1000) + field(2, 900) + field(3, 100) + field(4, "1" if mode == "bad" else str(os.getpid()))
             sock.sendall(frame(10) + frame(23, stats))
         elif type_ == 3 and mode == "bad":  # LOGIN: send everything Spectrum would drop or choke on
