@@ -86,8 +86,7 @@ int main(int argc, char** argv) {
   s2j::TraceFile trace;
   if (!options.trace_path.empty()) {
     const int code = trace.open(options.trace_path);
-    if (code != 0)
-      return fail(code, "cannot open trace file '" + options.trace_path + "': " + std::strerror(code));
+    if (code != 0) return fail(code, "cannot open trace file '" + options.trace_path + "': " + std::strerror(code));
   }
 
   s2j::BridgeSettings settings;

@@ -58,10 +58,11 @@ int main(int argc, char** argv) {
   try {
     auto r = parser.parse(static_cast<int>(own.size()), own.data());
     if (r.count("help")) {
-      std::cout << parser.help() << "\nScenario lines (JSON, one per line; '#' lines are comments):\n"
-                << "  {\"type\":\"login\",\"user\":\"a@b\",\"legacyName\":\"a\",\"password\":\"\"}   send to the backend\n"
-                << "  {\"expect\":{\"type\":\"connected\"},\"timeout\":5}   wait for a matching message\n"
-                << "  {\"sleep\":0.5}   pause\n";
+      std::cout
+          << parser.help() << "\nScenario lines (JSON, one per line; '#' lines are comments):\n"
+          << "  {\"type\":\"login\",\"user\":\"a@b\",\"legacyName\":\"a\",\"password\":\"\"}   send to the backend\n"
+          << "  {\"expect\":{\"type\":\"connected\"},\"timeout\":5}   wait for a matching message\n"
+          << "  {\"sleep\":0.5}   pause\n";
       return 0;
     }
     if (r.count("script")) options.script_path = r["script"].as<std::string>();

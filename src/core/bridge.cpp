@@ -27,8 +27,8 @@ std::string make_hello_line(const BridgeSettings& s) {
     else
       *it = nlohmann::ordered_json::array({*it, e.value});
   }
-  nlohmann::ordered_json hello{{"type", "bridge.hello"}, {"version", 1},
-                               {"backend_id", s.backend_id}, {"jid", s.jid},
+  nlohmann::ordered_json hello{{"type", "bridge.hello"},       {"version", 1},
+                               {"backend_id", s.backend_id},   {"jid", s.jid},
                                {"config_path", s.config_path}, {"config", config}};
   return hello.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
@@ -200,9 +200,9 @@ void Bridge::handle_bridge_line(const std::string& type, const nlohmann::json& o
 void Bridge::reject_line(std::string_view line, const std::string& error) {
   log_.error("child line " + std::to_string(line_number_) + " rejected: " + error);
   nlohmann::ordered_json reply{{"type", "bridge.error"},
-                       {"error", error},
-                       {"line_number", line_number_},
-                       {"line", std::string(cut_utf8(line, kErrorLineBytes))}};
+                               {"error", error},
+                               {"line_number", line_number_},
+                               {"line", std::string(cut_utf8(line, kErrorLineBytes))}};
   send_child_line(reply.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 

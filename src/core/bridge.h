@@ -9,12 +9,12 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
 #include "core/frame_codec.h"
 #include "core/ini.h"
 #include "core/line_decoder.h"
 #include "core/log.h"
 #include "core/trace.h"
-#include <nlohmann/json.hpp>
 
 namespace s2j {
 
@@ -26,12 +26,12 @@ struct MemoryStats {
 struct BridgeSettings {
   std::string backend_id;
   std::string jid;
-  std::string config_path;         // absolute, or "" without a config file
-  std::vector<IniEntry> config;    // the whole transport config, for bridge.hello
-  std::string backend_config;      // BACKEND_CONFIG text sent before the first PONG; "" = none
+  std::string config_path;       // absolute, or "" without a config file
+  std::vector<IniEntry> config;  // the whole transport config, for bridge.hello
+  std::string backend_config;    // BACKEND_CONFIG text sent before the first PONG; "" = none
   size_t max_message_size = 64u << 20;
-  int64_t init_res_kib = 0;        // Stats.init_res
-  std::string pid;                 // Stats.id: the bridge's own PID
+  int64_t init_res_kib = 0;  // Stats.init_res
+  std::string pid;           // Stats.id: the bridge's own PID
 };
 
 // The first line the child reads.

@@ -55,8 +55,8 @@ bool FrameDecoder::next(FrameEvent& event) {
     return true;
   }
   if (available < kFrameHeaderSize + length) return false;
-  event = FrameEvent{FrameEvent::Kind::kFrame,
-                     std::string_view(buffer_.data() + pos_ + kFrameHeaderSize, length), length};
+  event =
+      FrameEvent{FrameEvent::Kind::kFrame, std::string_view(buffer_.data() + pos_ + kFrameHeaderSize, length), length};
   pos_ += kFrameHeaderSize + length;
   return true;
 }

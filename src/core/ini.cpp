@@ -43,8 +43,7 @@ IniParseResult parse_ini(std::string_view text) {
       result.error_line = number;
       return result;
     }
-    result.entries.push_back(
-        IniEntry{section, std::string(key), std::string(trim(line.substr(eq + 1))), number});
+    result.entries.push_back(IniEntry{section, std::string(key), std::string(trim(line.substr(eq + 1))), number});
   }
   return result;
 }

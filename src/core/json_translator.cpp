@@ -37,8 +37,7 @@ pb::util::TypeResolver* type_resolver() {
 std::string type_url(const pb::Descriptor& descriptor) { return "type.googleapis.com/" + descriptor.full_name(); }
 
 std::unique_ptr<pb::Message> new_message(const pb::Descriptor* descriptor) {
-  return std::unique_ptr<pb::Message>(
-      pb::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
+  return std::unique_ptr<pb::Message>(pb::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
 }
 
 // Replaces invalid UTF-8 in every string field, at any depth. Returns the number of fields repaired.
@@ -95,11 +94,12 @@ std::string with_type(const std::string& json_name, const std::string& object) {
   std::string out;
   out.reserve(object.size() + json_name.size() + 12);
   out.append("{\"type\":\"").append(json_name).append("\"");
-  if (object.size() > 2) out.append(",").append(object, 1, std::string::npos);
-  else out.append("}");
+  if (object.size() > 2)
+    out.append(",").append(object, 1, std::string::npos);
+  else
+    out.append("}");
   return out;
 }
-
 
 const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
   const MessageType* found = nullptr;
@@ -172,8 +172,7 @@ ToChild wrapper_to_json(const Wrapper& w) {
     return opaque(w, type.json_name + ": payload does not parse as " + type.descriptor->name());
   std::string note;
   if (const int repaired = repair_strings(*payload))
-    note = type.json_name + ": invalid UTF-8 in " + std::to_string(repaired) +
-           " field(s) replaced by U+FFFD";
+    note = type.json_name + ": invalid UTF-8 in " + std::to_string(repaired) + " field(s) replaced by U+FFFD";
   if (!payload->IsInitialized())
     note += (note.empty() ? "" : "; ") + type.json_name + ": missing required field(s) " +
             payload->InitializationErrorString();

@@ -32,11 +32,11 @@ class LineDecoder {
   size_t max_line_size_;
   size_t keep_prefix_;
   std::string buffer_;
-  size_t pos_ = 0;       // start of the current line
-  size_t scanned_ = 0;   // bytes after pos_ known to hold no newline
+  size_t pos_ = 0;      // start of the current line
+  size_t scanned_ = 0;  // bytes after pos_ known to hold no newline
   bool discarding_ = false;
   bool finished_ = false;
-  std::string prefix_;   // first bytes of the oversized line being discarded
+  std::string prefix_;  // first bytes of the oversized line being discarded
 };
 
 }  // namespace s2j

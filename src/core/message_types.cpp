@@ -74,10 +74,9 @@ struct Table {
       const std::string& enum_name = WrapperMessage::Type_Name(row.type);
       std::string json_name = enum_name.substr(5);  // drop "TYPE_"
       for (char& c : json_name) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-      by_number[row.type] = MessageType{row.type,    json_name,
-                                        enum_name,   row.payload,
-                                        row.descriptor ? row.descriptor() : nullptr,
-                                        row.from_spectrum, row.to_spectrum};
+      by_number[row.type] = MessageType{
+          row.type,          json_name,      enum_name, row.payload, row.descriptor ? row.descriptor() : nullptr,
+          row.from_spectrum, row.to_spectrum};
       present[row.type] = true;
     }
   }
@@ -99,8 +98,7 @@ const MessageType* find_message_type(int number) {
 const MessageType* find_message_type(std::string_view name) {
   const Table& t = table();
   for (int i = 0; i <= kMaxType; ++i) {
-    if (t.present[i] && (t.by_number[i].json_name == name || t.by_number[i].enum_name == name))
-      return &t.by_number[i];
+    if (t.present[i] && (t.by_number[i].json_name == name || t.by_number[i].enum_name == name)) return &t.by_number[i];
   }
   return nullptr;
 }

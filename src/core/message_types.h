@@ -23,8 +23,8 @@ struct MessageType {
   std::string enum_name;  // "TYPE_CONV_MESSAGE"
   PayloadKind payload;
   const google::protobuf::Descriptor* descriptor;  // set for kMessage
-  bool from_spectrum;  // Spectrum sends it (S→B)
-  bool to_spectrum;    // Spectrum handles it when a backend sends it (B→S)
+  bool from_spectrum;                              // Spectrum sends it (S→B)
+  bool to_spectrum;                                // Spectrum handles it when a backend sends it (B→S)
 };
 
 // nullptr when this build does not know the type.

@@ -9,8 +9,12 @@ namespace s2j {
 namespace {
 
 constexpr std::string_view kBoolKeys[] = {
-    "registration.needPassword", "registration.needRegistration", "features.receipts",
-    "features.muc",              "features.rawxml",               "features.disable_jid_escaping",
+    "registration.needPassword",
+    "registration.needRegistration",
+    "features.receipts",
+    "features.muc",
+    "features.rawxml",
+    "features.disable_jid_escaping",
     "features.send_buddies_on_login",
 };
 
@@ -54,8 +58,8 @@ std::string check_timestamp(std::string_view t) {
   const int hour = number(t, 9, 2), minute = number(t, 11, 2), second = number(t, 13, 2);
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (year < 1400 || month < 1 || month > 12 || day < 1 ||
-      day > kDays[month - 1] + (month == 2 && leap ? 1 : 0) || hour > 23 || minute > 59 || second > 59)
+  if (year < 1400 || month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && leap ? 1 : 0) ||
+      hour > 23 || minute > 59 || second > 59)
     return "timestamp '" + std::string(t) + "' is not a real date and time";
   return {};
 }
@@ -70,8 +74,7 @@ std::string check_backend_config(std::string_view config) {
     if (!is_bool_value(e.value))
       return "config line " + std::to_string(e.line) + ": '" + key + "' needs a boolean (1/0, true/false, " +
              "yes/no, on/off), got '" + e.value + "'";
-    if (!seen.insert(key).second)
-      return "config line " + std::to_string(e.line) + ": '" + key + "' is given twice";
+    if (!seen.insert(key).second) return "config line " + std::to_string(e.line) + ": '" + key + "' is given twice";
   }
   return {};
 }

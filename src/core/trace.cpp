@@ -8,10 +8,14 @@ namespace s2j {
 
 std::string_view trace_dir_name(TraceDir dir) {
   switch (dir) {
-    case TraceDir::kSpectrumToBridge: return "spectrum>bridge";
-    case TraceDir::kBridgeToSpectrum: return "bridge>spectrum";
-    case TraceDir::kBridgeToChild: return "bridge>child";
-    case TraceDir::kChildToBridge: return "child>bridge";
+    case TraceDir::kSpectrumToBridge:
+      return "spectrum>bridge";
+    case TraceDir::kBridgeToSpectrum:
+      return "bridge>spectrum";
+    case TraceDir::kBridgeToChild:
+      return "bridge>child";
+    case TraceDir::kChildToBridge:
+      return "child>bridge";
   }
   return "?";
 }

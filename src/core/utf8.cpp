@@ -12,8 +12,8 @@ std::string repair_utf8(std::string_view s) {
   std::string out;
   out.reserve(s.size() + 8);
   while (!s.empty()) {
-    const size_t valid = static_cast<size_t>(google::protobuf::internal::UTF8SpnStructurallyValid(
-        google::protobuf::StringPiece(s.data(), s.size())));
+    const size_t valid = static_cast<size_t>(
+        google::protobuf::internal::UTF8SpnStructurallyValid(google::protobuf::StringPiece(s.data(), s.size())));
     out.append(s.data(), valid);
     s.remove_prefix(valid);
     if (!s.empty()) {

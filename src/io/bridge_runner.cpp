@@ -56,10 +56,8 @@ int BridgeRunner::run() {
   } else {
     spectrum_.init_tcp(&loop_);
     connect_req_.data = this;
-    status = uv_tcp_connect(&connect_req_, reinterpret_cast<uv_tcp_t*>(spectrum_.handle()),
-                            resolver.addrinfo->ai_addr, [](uv_connect_t* req, int s) {
-                              static_cast<BridgeRunner*>(req->data)->on_connected(s);
-                            });
+    status = uv_tcp_connect(&connect_req_, reinterpret_cast<uv_tcp_t*>(spectrum_.handle()), resolver.addrinfo->ai_addr,
+                            [](uv_connect_t* req, int s) { static_cast<BridgeRunner*>(req->data)->on_connected(s); });
     uv_freeaddrinfo(resolver.addrinfo);
     if (status != 0) on_connected(status);
   }
@@ -80,10 +78,9 @@ void BridgeRunner::on_connected(int status) {
     return;
   }
   uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(spectrum_.handle()), 1);
-  std::vector<std::string> env = {
-      "SPECTRUM2_BACKEND_ID=" + settings_.backend_id, "SPECTRUM2_JID=" + settings_.jid,
-      "SPECTRUM2_CONFIG=" + settings_.config_path, "SPECTRUM2_HOST=" + options_.host,
-      "SPECTRUM2_PORT=" + std::to_string(options_.port)};
+  std::vector<std::string> env = {"SPECTRUM2_BACKEND_ID=" + settings_.backend_id, "SPECTRUM2_JID=" + settings_.jid,
+                                  "SPECTRUM2_CONFIG=" + settings_.config_path, "SPECTRUM2_HOST=" + options_.host,
+                                  "SPECTRUM2_PORT=" + std::to_string(options_.port)};
   status = child_.spawn(&loop_, options_.child, env, [this](int code) { on_child_exit(code); });
   if (status != 0) {
     log_.error("cannot start child '" + options_.child[0] + "': " + uv_message(status) +
@@ -104,12 +101,10 @@ void BridgeRunner::on_connected(int status) {
   child_.in().on_written([this] { update_backpressure(); });
   spectrum_.on_write_error([this](int s) { log_.warn("writing to Spectrum failed: " + uv_message(s)); });
   child_.in().on_write_error([this](int s) { log_.warn("writing to the child failed: " + uv_message(s)); });
-  spectrum_.start_reading([this](std::string_view d) { on_spectrum_data(d); },
-                          [this](int s) { on_spectrum_end(s); });
+  spectrum_.start_reading([this](std::string_view d) { on_spectrum_data(d); }, [this](int s) { on_spectrum_end(s); });
   child_.out().start_reading([this](std::string_view d) { on_child_data(d); }, [this](int s) { on_child_end(s); });
-  ping_timer_.start(options_.ping_timeout, [this] {
-    begin_shutdown("no PING from Spectrum for " + seconds(options_.ping_timeout));
-  });
+  ping_timer_.start(options_.ping_timeout,
+                    [this] { begin_shutdown("no PING from Spectrum for " + seconds(options_.ping_timeout)); });
   bridge_->start();
   flush();
 }
@@ -120,9 +115,8 @@ void BridgeRunner::on_spectrum_data(std::string_view data) {
   if (bridge_->pings() != pings_seen_) {
     pings_seen_ = bridge_->pings();
     if (!shutting_down_ && !finishing_)
-      ping_timer_.start(options_.ping_timeout, [this] {
-        begin_shutdown("no PING from Spectrum for " + seconds(options_.ping_timeout));
-      });
+      ping_timer_.start(options_.ping_timeout,
+                        [this] { begin_shutdown("no PING from Spectrum for " + seconds(options_.ping_timeout)); });
   }
   if (bridge_->exit_requested()) begin_shutdown("EXIT from Spectrum");
 }
@@ -215,7 +209,8 @@ void BridgeRunner::update_backpressure() {
   const size_t to_spectrum = spectrum_.queued();
   Stream& child_out = child_.out();
   if (to_spectrum > limit && !child_out.paused()) {
-    log_.warn("Spectrum is not reading (" + std::to_string(to_spectrum) + " bytes queued); pausing reads from the child");
+    log_.warn("Spectrum is not reading (" + std::to_string(to_spectrum) +
+              " bytes queued); pausing reads from the child");
     child_out.pause();
   } else if (child_out.paused() && to_spectrum <= limit / 2) {
     child_out.resume();

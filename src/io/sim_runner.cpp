@@ -28,7 +28,9 @@ std::string seconds(double s) {
   return buf;
 }
 
-std::string dump(const nlohmann::ordered_json& j) { return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace); }
+std::string dump(const nlohmann::ordered_json& j) {
+  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
 
 }  // namespace
 
@@ -41,10 +43,9 @@ void SimRunner::print(Out kind, const nlohmann::ordered_json& msg, const std::st
     const char* color;
   };
   static constexpr Style kStyles[] = {
-      {"sent", "> ", "\033[32m"},      {"received", "< ", "\033[36m"}, {"sent", "> ", "\033[2m"},
-      {"received", "< ", "\033[2m"},
-      {"finding", "! ", "\033[33m"},   {"failure", "x ", "\033[1;31m"}, {"expect", "= ", "\033[32m"},
-      {"info", "# ", "\033[2m"},       {"info", "# ", "\033[1;32m"},
+      {"sent", "> ", "\033[32m"},    {"received", "< ", "\033[36m"}, {"sent", "> ", "\033[2m"},
+      {"received", "< ", "\033[2m"}, {"finding", "! ", "\033[33m"},  {"failure", "x ", "\033[1;31m"},
+      {"expect", "= ", "\033[32m"},  {"info", "# ", "\033[2m"},      {"info", "# ", "\033[1;32m"},
   };
   const Style& style = kStyles[static_cast<int>(kind)];
   std::string line;
@@ -138,19 +139,19 @@ int SimRunner::run() {
     char tmpl[] = "/tmp/spectrum2_sim-XXXXXX";
     temp_dir_ = mkdtemp(tmpl);
     config = temp_dir_ + "/transport.cfg";
-    std::ofstream(config) << "[service]\njid = " << options_.jid << "\nbackend_host = 127.0.0.1\nbackend_port = "
-                          << server_.port() << "\n";
+    std::ofstream(config) << "[service]\njid = " << options_.jid
+                          << "\nbackend_host = 127.0.0.1\nbackend_port = " << server_.port() << "\n";
   }
   std::vector<std::string> argv = options_.command;
-  for (const std::string& a : {std::string("--host"), std::string("127.0.0.1"), std::string("--port"),
-                               std::to_string(server_.port()), std::string("--service.backend_id=1"),
-                               std::string("-j"), options_.jid, config})
+  for (const std::string& a :
+       {std::string("--host"), std::string("127.0.0.1"), std::string("--port"), std::to_string(server_.port()),
+        std::string("--service.backend_id=1"), std::string("-j"), options_.jid, config})
     argv.push_back(a);
   std::string shown;
   for (const auto& a : argv) shown += (shown.empty() ? "" : " ") + a;
   print(Out::kInfo, nullptr, "starting backend: " + shown);
-  status = backend_.spawn(&loop_, argv, {}, [this](int code) { on_backend_exit(code); },
-                          ChildProcess::Stdio::kDetached);
+  status = backend_.spawn(
+      &loop_, argv, {}, [this](int code) { on_backend_exit(code); }, ChildProcess::Stdio::kDetached);
   if (status != 0) {
     fail("cannot start backend '" + argv[0] + "': " + uv_strerror(status));
     finish();

@@ -24,7 +24,8 @@ int TcpServer::listen(uv_loop_t* loop, const std::string& host, int port, Stream
         uv_tcp_t* dropped = new uv_tcp_t;
         uv_tcp_init(server->loop, dropped);
         uv_accept(server, reinterpret_cast<uv_stream_t*>(dropped));
-        uv_close(reinterpret_cast<uv_handle_t*>(dropped), [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
+        uv_close(reinterpret_cast<uv_handle_t*>(dropped),
+                 [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
         return;
       }
       uv_tcp_t* client = stream->init_tcp(server->loop);

@@ -19,8 +19,9 @@ class Timer {
   // (Re)starts the timer: `cb` runs once after `seconds`.
   void start(double seconds, Callback cb) {
     callback_ = std::move(cb);
-    uv_timer_start(&timer_, [](uv_timer_t* t) { static_cast<Timer*>(t->data)->callback_(); },
-                   static_cast<uint64_t>(seconds * 1000 + 0.5), 0);
+    uv_timer_start(
+        &timer_, [](uv_timer_t* t) { static_cast<Timer*>(t->data)->callback_(); },
+        static_cast<uint64_t>(seconds * 1000 + 0.5), 0);
   }
   void stop() {
     if (initialized_) uv_timer_stop(&timer_);
@@ -45,8 +46,8 @@ class SignalWatcher {
     uv_signal_init(loop, &signal_);
     signal_.data = this;
     initialized_ = true;
-    uv_signal_start(&signal_, [](uv_signal_t* s, int n) { static_cast<SignalWatcher*>(s->data)->callback_(n); },
-                    signal);
+    uv_signal_start(
+        &signal_, [](uv_signal_t* s, int n) { static_cast<SignalWatcher*>(s->data)->callback_(n); }, signal);
   }
   void close() {
     if (initialized_ && !uv_is_closing(reinterpret_cast<uv_handle_t*>(&signal_)))

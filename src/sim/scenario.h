@@ -12,9 +12,9 @@ namespace s2j {
 struct Step {
   enum class Kind { kSend, kExpect, kSleep };
   Kind kind = Kind::kSend;
-  std::string frame_body;   // kSend: the WrapperMessage to send
-  nlohmann::ordered_json message;   // kSend: the message as JSON; kExpect: the pattern
-  double seconds = 0;       // kExpect: timeout; kSleep: duration
+  std::string frame_body;          // kSend: the WrapperMessage to send
+  nlohmann::ordered_json message;  // kSend: the message as JSON; kExpect: the pattern
+  double seconds = 0;              // kExpect: timeout; kSleep: duration
   int line = 0;
 };
 

@@ -22,11 +22,13 @@ std::vector<std::string> SpectrumChecks::on_tick() {
   std::vector<std::string> findings;
   ++ticks_;
   if (pongs_ == 0)
-    findings.push_back("no PONG before the ping tick: Spectrum assigns users only after the first PONG and drops "
-                       "a backend without users at the tick (answer PING at once, before any start-up work)");
+    findings.push_back(
+        "no PONG before the ping tick: Spectrum assigns users only after the first PONG and drops "
+        "a backend without users at the tick (answer PING at once, before any start-up work)");
   else if (ping_outstanding_ && !frame_since_ping_)
-    findings.push_back("no PONG (nor any frame) since the last PING: Spectrum would send SIGABRT to Stats.id and "
-                       "drop the backend");
+    findings.push_back(
+        "no PONG (nor any frame) since the last PING: Spectrum would send SIGABRT to Stats.id and "
+        "drop the backend");
   if (pongs_ > 0 && stats_ == 0 && !stats_reported_missing_) {
     stats_reported_missing_ = true;
     findings.push_back("no STATS after PONG: Spectrum's memory figures and SIGABRT target (Stats.id) stay unset");
@@ -80,8 +82,9 @@ std::vector<std::string> SpectrumChecks::on_backend_frame(std::string_view body,
       break;
     case WrapperMessage::TYPE_DISCONNECTED:
       if (json.value("error", -1) == 0)
-        findings.push_back("disconnected with error 0 (NETWORK_ERROR): Spectrum logs the user out and in again, up "
-                           "to 3 times; use 2 (AUTHENTICATION_FAILED), 1, 7… for failures that will not go away");
+        findings.push_back(
+            "disconnected with error 0 (NETWORK_ERROR): Spectrum logs the user out and in again, up "
+            "to 3 times; use 2 (AUTHENTICATION_FAILED), 1, 7… for failures that will not go away");
       break;
     case WrapperMessage::TYPE_BACKEND_CONFIG: {
       const std::string bad = check_backend_config(json.value("config", ""));

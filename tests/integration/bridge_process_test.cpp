@@ -30,8 +30,9 @@ class BridgeProcessTest : public ::testing::Test {
 
   // Starts the bridge with `child`, accepts its connection.
   void start(const std::string& child, std::vector<std::string> extra = {}, bool connect = true) {
-    std::vector<std::string> args = {"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()),
-                                     "--service.backend_id=7", "-j", "test.example", "--child", child};
+    std::vector<std::string> args = {
+        "--host",       "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--service.backend_id=7", "-j",
+        "test.example", "--child",   child};
     args.insert(args.end(), extra.begin(), extra.end());
     bridge_.start(args);
     if (connect) {
@@ -128,7 +129,8 @@ TEST_F(BridgeProcessTest, EveryFrameReachesTheChildInOrderAndExitEndsIt) {
   EXPECT_EQ(lines[0]["jid"], "test.example");
   EXPECT_EQ(lines[0]["config_path"], cfg);
   EXPECT_EQ(lines[0]["config"]["json_backend"]["irc_server"], "x");
-  EXPECT_EQ(lines[1], json::parse(R"({"type":"login","user":"alice@example.org","legacyName":"alice","password":"pw"})"));
+  EXPECT_EQ(lines[1],
+            json::parse(R"({"type":"login","user":"alice@example.org","legacyName":"alice","password":"pw"})"));
   for (int i = 0; i < 300; ++i) EXPECT_EQ(lines[2 + i]["message"], "m" + std::to_string(i));
   EXPECT_EQ(lines[302], json::parse(R"({"type":"raw_xml","xml":"<presence/>"})"));
   EXPECT_EQ(lines[303], json::parse(R"({"type":99})"));
@@ -253,7 +255,8 @@ TEST_F(BridgeProcessTest, ChildIgnoringEofAndSigtermIsKilled) {
 }
 
 TEST_F(BridgeProcessTest, ChildExitingOnItsOwnEndsTheBridgeWithItsCodeAfterItsLastLines) {
-  start(R"(sh -c 'read hello; echo "{\"type\":\"connected\",\"user\":\"u\"}"; echo "{\"type\":\"connected\",\"user\":\"v\"}"; exit 3')");
+  start(
+      R"(sh -c 'read hello; echo "{\"type\":\"connected\",\"user\":\"u\"}"; echo "{\"type\":\"connected\",\"user\":\"v\"}"; exit 3')");
   auto a = spectrum_.read();
   auto b = spectrum_.read();
   ASSERT_TRUE(a && b) << bridge_.stderr_text();
@@ -284,8 +287,10 @@ TEST_F(BridgeProcessTest, NoPingForThePingTimeoutShutsDown) {
 
 TEST_F(BridgeProcessTest, ChildGetsTheEnvironmentAndSharesStderr) {
   const std::string cfg = dir_ + "/t.cfg";
-  write_file(cfg, "[json_backend]\nchild = sh -c 'echo child-says-hi >&2; echo \"{\\\"type\\\":\\\"connected\\\",\\\"user\\\":"
-                  "\\\"$SPECTRUM2_BACKEND_ID|$SPECTRUM2_JID|$SPECTRUM2_CONFIG|$SPECTRUM2_HOST|$SPECTRUM2_PORT\\\"}\"; cat'\n");
+  write_file(
+      cfg,
+      "[json_backend]\nchild = sh -c 'echo child-says-hi >&2; echo \"{\\\"type\\\":\\\"connected\\\",\\\"user\\\":"
+      "\\\"$SPECTRUM2_BACKEND_ID|$SPECTRUM2_JID|$SPECTRUM2_CONFIG|$SPECTRUM2_HOST|$SPECTRUM2_PORT\\\"}\"; cat'\n");
   bridge_.start({"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--service.backend_id=7", "-j",
                  "test.example", "--config", cfg});
   ASSERT_TRUE(spectrum_.accept());

@@ -93,8 +93,8 @@ class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = make_temp_dir(); }
   void start(const std::string& child, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--child",
-                                     child};
+    std::vector<std::string> args = {"--host",  "127.0.0.1", "--port", std::to_string(spectrum_.port()),
+                                     "--child", child};
     args.insert(args.end(), extra.begin(), extra.end());
     bridge_.start(args);
     ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
@@ -149,7 +149,8 @@ TEST_F(FaultTest, LineOverTheLimitIsRejectedAndValidLinesAfterItArrive) {
              "for line in sys.stdin:\n"
              "    if '\"bridge.error\"' in line:\n"
              "        e = json.loads(line)\n"
-             "        sys.stdout.write(json.dumps({'type': 'connected', 'user': 'error %d %d' % (e['line_number'], len(e['line']))}) + '\\n')\n"
+             "        sys.stdout.write(json.dumps({'type': 'connected', 'user': 'error %d %d' % (e['line_number'], "
+             "len(e['line']))}) + '\\n')\n"
              "        sys.stdout.flush()\n");
   start("python3 " + script, {"--json_backend.max_message_size=1048576"});
   for (const std::string expected : {"u0", "u1", "u2", "error 1 1024"}) {
@@ -179,8 +180,9 @@ TEST_F(FaultTest, ChildThatDoesNotReadKeepsMemoryBoundedAndGetsEverythingLater) 
   const int count = 100000;
   Sender sender(spectrum_, [&] { spectrum_.send_bytes(numbered_frames(0, count, std::string(40, '.'))); });
   // The bridge stops reading once 1 MiB is queued for the child; the sender then stalls.
-  ASSERT_TRUE(wait_until([&] { return bridge_.stderr_text().find("pausing reads from Spectrum") != std::string::npos; }))
-      << bridge_.stderr_text();
+  ASSERT_TRUE(wait_until([&] {
+    return bridge_.stderr_text().find("pausing reads from Spectrum") != std::string::npos;
+  })) << bridge_.stderr_text();
   usleep(300000);
   EXPECT_FALSE(sender.done()) << "7 MB cannot all be in flight with a 1 MiB limit";
   const long held = rss_kib(bridge_.pid());
@@ -208,7 +210,8 @@ TEST_F(FaultTest, ChildSpewingWhileSpectrumDoesNotReadKeepsMemoryBounded) {
              "sys.stdout.flush()\n"
              "sys.stdin.read()\n");
   start("python3 " + script, {"--json_backend.buffer_limit=1048576"});
-  ASSERT_TRUE(wait_until([&] { return bridge_.stderr_text().find("pausing reads from the child") != std::string::npos; }));
+  ASSERT_TRUE(
+      wait_until([&] { return bridge_.stderr_text().find("pausing reads from the child") != std::string::npos; }));
   usleep(300000);
   const long held = rss_kib(bridge_.pid());
   if (!kSanitized) {

@@ -32,8 +32,13 @@ SimRun run_sim(std::vector<std::string> args, double timeout = 60) {
 
 // sim → bridge → tests/sim/backends/family_backend.py
 SimRun run_family(const std::string& scenario, std::vector<std::string> bridge_args = {}) {
-  std::vector<std::string> args = {"--ping-interval", "2",   "--script", kTests + "/sim/scenarios/" + scenario,
-                                   "--",              S2J_BRIDGE_BINARY, "--child",
+  std::vector<std::string> args = {"--ping-interval",
+                                   "2",
+                                   "--script",
+                                   kTests + "/sim/scenarios/" + scenario,
+                                   "--",
+                                   S2J_BRIDGE_BINARY,
+                                   "--child",
                                    "python3 " + kTests + "/sim/backends/family_backend.py"};
   args.insert(args.end(), bridge_args.begin(), bridge_args.end());
   return run_sim(args);
@@ -48,8 +53,9 @@ TEST_P(SimExample, DemoScenarioPasses) {
                             std::string(GetParam()) + " " + kRoot + "/examples/" +
                                 (std::string(GetParam()) == "bash" ? "echo_backend.sh" : "echo_backend.py")});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
-  EXPECT_TRUE(r.has("< {\"type\":\"conv_message\",\"userName\":\"alice@localhost\",\"buddyName\":\"echo\","
-                    "\"message\":\"Hello, echo!\"}"))
+  EXPECT_TRUE(
+      r.has("< {\"type\":\"conv_message\",\"userName\":\"alice@localhost\",\"buddyName\":\"echo\","
+            "\"message\":\"Hello, echo!\"}"))
       << r.out;
   EXPECT_TRUE(r.has("PASS: 4 sent")) << r.out;
   EXPECT_FALSE(r.has("\n! ")) << "no findings for the example: " << r.out;
@@ -68,9 +74,9 @@ class SimFamily : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(SimFamily, ScenarioPassesWithoutFindings) {
   const std::string name = GetParam();
-  const SimRun r = run_family(name + ".scenario", name == "backend_config" ? std::vector<std::string>{
-                                                                                 "--json_backend.features=rawxml"}
-                                                                           : std::vector<std::string>{});
+  const SimRun r = run_family(name + ".scenario", name == "backend_config"
+                                                      ? std::vector<std::string>{"--json_backend.features=rawxml"}
+                                                      : std::vector<std::string>{});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(r.has("# PASS")) << r.out;
   EXPECT_FALSE(r.has("\n! ")) << r.out;
@@ -97,15 +103,15 @@ TEST(Sim, MissingPongFails) {
 TEST(Sim, PingLeftUnansweredUntilTheNextTickFails) {
   const std::string script = make_temp_dir() + "/wait.scenario";
   write_file(script, "{\"sleep\":1.2}\n");
-  const SimRun r = run_sim({"--ping-interval", "0.5", "--script", script, "--", "python3",
-                            kTests + "/sim/backends/raw_backend.py", "once"});
+  const SimRun r = run_sim(
+      {"--ping-interval", "0.5", "--script", script, "--", "python3", kTests + "/sim/backends/raw_backend.py", "once"});
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(r.has("x no PONG (nor any frame) since the last PING")) << r.out;
 }
 
 TEST(Sim, BackendThatNeverExitsFails) {
-  const SimRun r = run_sim({"--exit-grace", "0.5", "--", "python3", kTests + "/sim/backends/raw_backend.py",
-                            "stubborn"});
+  const SimRun r =
+      run_sim({"--exit-grace", "0.5", "--", "python3", kTests + "/sim/backends/raw_backend.py", "stubborn"});
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(r.has("did not exit within 0.5 s after EXIT")) << r.out;
 }
@@ -115,14 +121,12 @@ TEST(Sim, ReportsWhatSpectrumWouldDrop) {
   write_file(script,
              "{\"type\":\"login\",\"user\":\"alice@localhost\",\"legacyName\":\"alice\",\"password\":\"\"}\n"
              "{\"expect\":{\"type\":\"backend_config\"}}\n");
-  const std::vector<std::string> args = {"--script", script, "--ping-interval", "2", "--", "python3",
-                                         kTests + "/sim/backends/raw_backend.py", "bad"};
+  const std::vector<std::string> args = {
+      "--script", script, "--ping-interval", "2", "--", "python3", kTests + "/sim/backends/raw_backend.py", "bad"};
   const SimRun r = run_sim(args);
   EXPECT_EQ(r.code, 0) << "findings alone do not fail without --strict: " << r.out;
-  for (const char* finding : {"! Spectrum ignores login from a backend",
-                              "! type 37 is not in Spectrum's enum",
-                              "! conv_message payload does not parse (missing message)",
-                              "! disconnected with error 0",
+  for (const char* finding : {"! Spectrum ignores login from a backend", "! type 37 is not in Spectrum's enum",
+                              "! conv_message payload does not parse (missing message)", "! disconnected with error 0",
                               "! user \"alice\" is not a JID from a LOGIN",
                               "! timestamp '2024-01-31 12:00' is not in the form YYYYMMDDTHHMMSS",
                               "! backend_config: config line 2: 'features.muc' needs a boolean",
@@ -134,9 +138,9 @@ TEST(Sim, ReportsWhatSpectrumWouldDrop) {
 }
 
 TEST(Sim, JsonOutputIsPureJsonLines) {
-  const SimRun r = run_sim({"--json", "--config", kRoot + "/examples/echo.cfg", "--script",
-                            kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY,
-                            "--child", "python3 " + kRoot + "/examples/echo_backend.py"});
+  const SimRun r =
+      run_sim({"--json", "--config", kRoot + "/examples/echo.cfg", "--script", kRoot + "/examples/echo.scenario", "--",
+               S2J_BRIDGE_BINARY, "--child", "python3 " + kRoot + "/examples/echo_backend.py"});
   EXPECT_EQ(r.code, 0) << r.out;
   int sent = 0, received = 0;
   size_t start = 0;

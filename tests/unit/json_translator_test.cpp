@@ -23,8 +23,8 @@ void fill(pb::Message& m, int seed) {
       const std::string text = f->name() + "-" + std::to_string(seed + k) + " \xC3\xA9\xE2\x82\xAC \"q\"\n";
       switch (f->cpp_type()) {
         case pb::FieldDescriptor::CPPTYPE_STRING: {
-          const std::string v = f->type() == pb::FieldDescriptor::TYPE_BYTES ? std::string("\x00\xff\x10", 3) + text
-                                                                             : text;
+          const std::string v =
+              f->type() == pb::FieldDescriptor::TYPE_BYTES ? std::string("\x00\xff\x10", 3) + text : text;
           f->is_repeated() ? r->AddString(&m, f, v) : r->SetString(&m, f, v);
           break;
         }
@@ -223,8 +223,9 @@ TEST(JsonTranslator, InvalidUtf8FromSpectrumBecomesReplacementCharacters) {
   m.set_buddyname("b\xff");
   m.set_message("caf\xc3");
   const ToChild out = to_json(wrapper_bytes(8, &m));
-  EXPECT_EQ(out.json, "{\"type\":\"conv_message\",\"userName\":\"u\",\"buddyName\":\"b\xEF\xBF\xBD\","
-                      "\"message\":\"caf\xEF\xBF\xBD\"}");
+  EXPECT_EQ(out.json,
+            "{\"type\":\"conv_message\",\"userName\":\"u\",\"buddyName\":\"b\xEF\xBF\xBD\","
+            "\"message\":\"caf\xEF\xBF\xBD\"}");
   EXPECT_NE(out.note, "");
   const std::string xml = "<a>\xfe</a>";
   const ToChild raw = to_json(make_wrapper(34, &xml));
@@ -238,7 +239,8 @@ TEST(JsonTranslator, AcceptsEnumNamesNumbersAndCamelCaseOnInput) {
     ASSERT_EQ(r.kind, FromChild::Kind::kFrame) << r.error;
     EXPECT_EQ(r.type->number, 23);
   }
-  const FromChild a = json_to_wrapper(R"({"type":"buddy_changed","userName":"u","buddyName":"b","status":"STATUS_DND"})");
+  const FromChild a =
+      json_to_wrapper(R"({"type":"buddy_changed","userName":"u","buddyName":"b","status":"STATUS_DND"})");
   const FromChild b = json_to_wrapper(R"({"type":"buddy_changed","userName":"u","buddyName":"b","status":4})");
   ASSERT_EQ(a.kind, FromChild::Kind::kFrame);
   EXPECT_EQ(a.frame_body, b.frame_body);
@@ -262,8 +264,7 @@ TEST(JsonTranslator, RejectsBadLinesWithAClearReason) {
       {R"({"type":"connected","user":"u","bogus":1})", "bogus"},
       {R"({"type":"disconnected","user":"u","error":"x"})", "error"},
       {R"({"type":"buddy_changed","userName":"u","buddyName":"b","status":"STATUS_SLEEPY"})", "status"},
-      {R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","timestamp":"2024-01-31"})",
-       "timestamp"},
+      {R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","timestamp":"2024-01-31"})", "timestamp"},
       {R"({"type":"backend_config","config":"[features]\nmuc=maybe\n"})", "boolean"},
       {R"({"type":"backend_config","config":"[features]\nmuc=1\nmuc=0\n"})", "twice"},
       {R"({"type":"backend_config","config":"hello\n"})", "backend_config"},
@@ -297,7 +298,8 @@ TEST(JsonTranslator, RedactsPasswordsAtAnyDepth) {
   redact_passwords(j);
   EXPECT_EQ(j.dump(), R"({"nested":[{"password":"***"}],"password":"***","type":"login"})");
   // A line quoted inside a string (bridge.error's "line"), whole or cut.
-  auto quoted = nlohmann::json::parse(R"({"line":"{\"type\":\"login\",\"password\":\"pw\"}","cut":"{\"password\":\"p"})");
+  auto quoted =
+      nlohmann::json::parse(R"({"line":"{\"type\":\"login\",\"password\":\"pw\"}","cut":"{\"password\":\"p"})");
   redact_passwords(quoted);
   EXPECT_EQ(quoted["line"], R"({"password":"***","type":"login"})");
   EXPECT_EQ(quoted["cut"], "(not shown: holds a password)");

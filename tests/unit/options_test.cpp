@@ -30,8 +30,8 @@ TEST(CommandLine, ConfigFromOptionOrLastPositionalAndUnknownOptionsIgnored) {
 }
 
 TEST(CommandLine, CollectsOverridesInOrder) {
-  const CommandLine cli = parse({"--port", "1", "--child", "cat", "--json_backend.ping_timeout=5",
-                                 "--trace", "/tmp/t", "--json_backend.custom=x=y"});
+  const CommandLine cli = parse({"--port", "1", "--child", "cat", "--json_backend.ping_timeout=5", "--trace", "/tmp/t",
+                                 "--json_backend.custom=x=y"});
   ASSERT_EQ(cli.overrides.size(), 4u);
   EXPECT_EQ(cli.overrides[0], (std::pair<std::string, std::string>{"child", "cat"}));
   EXPECT_EQ(cli.overrides[1], (std::pair<std::string, std::string>{"trace", "/tmp/t"}));

@@ -45,9 +45,9 @@ TEST(Scenario, ParsesSendExpectSleepAndComments) {
 
 TEST(Scenario, RejectsWhatSpectrumWouldNotSendAndTypos) {
   std::string error;
-  for (const char* line : {R"({"type":"connected","user":"a"})", R"({"type":"login","user":"a"})", "nonsense",
-                           R"({"expect":"connected"})", R"({"expect":{},"timeuot":1})", R"({"sleep":-1})",
-                           R"({"hello":1})", R"({"type":"bridge.hello"})"}) {
+  for (const char* line :
+       {R"({"type":"connected","user":"a"})", R"({"type":"login","user":"a"})", "nonsense", R"({"expect":"connected"})",
+        R"({"expect":{},"timeuot":1})", R"({"sleep":-1})", R"({"hello":1})", R"({"type":"bridge.hello"})"}) {
     EXPECT_FALSE(parse_step(line, 1, error)) << line;
     EXPECT_NE(error, "") << line;
   }
