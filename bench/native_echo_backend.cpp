@@ -62,8 +62,7 @@ int main(int argc, char** argv) {
     decoder.feed(std::string_view(buffer, static_cast<size_t>(n)));
     s2j::FrameEvent e;
     while (decoder.next(e)) {
-      if (e.kind != s2j::FrameEvent::Kind::kFrame ||
-          !w.ParseFromArray(e.body.data(), static_cast<int>(e.body.size())))
+      if (e.kind != s2j::FrameEvent::Kind::kFrame || !w.ParseFromArray(e.body.data(), static_cast<int>(e.body.size())))
         continue;
       if (w.type() == pbnetwork::WrapperMessage::TYPE_PING) {
         append(out, pbnetwork::WrapperMessage::TYPE_PONG, nullptr);

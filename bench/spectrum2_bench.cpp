@@ -13,9 +13,9 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <csignal>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -82,7 +82,7 @@ std::map<std::string, long> status_kib(pid_t pid) {
 }
 
 struct Memory {
-  long rss = 0, hwm = 0, anon = 0;  // KiB, summed over the process tree
+  long rss = 0, hwm = 0, anon = 0;                 // KiB, summed over the process tree
   long self_rss = 0, self_hwm = 0, self_anon = 0;  // the top process alone (the bridge)
 };
 
@@ -132,9 +132,9 @@ class Session {
     socklen_t len = sizeof addr;
     getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
     std::vector<std::string> argv = command;
-    for (const std::string& a : {std::string("--host"), std::string("127.0.0.1"), std::string("--port"),
-                                 std::to_string(ntohs(addr.sin_port)), std::string("--service.backend_id=1"),
-                                 std::string("-j"), std::string("bench.localhost")})
+    for (const std::string& a :
+         {std::string("--host"), std::string("127.0.0.1"), std::string("--port"), std::to_string(ntohs(addr.sin_port)),
+          std::string("--service.backend_id=1"), std::string("-j"), std::string("bench.localhost")})
       argv.push_back(a);
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
@@ -394,15 +394,30 @@ int main(int argc, char** argv) {
   const Counts python_counts = quick ? Counts{2000, 100, 100, 300, {{1024, 500}, {65536, 20}, {1 << 20, 3}}}
                                      : Counts{100000, 1000, 500, 2000, {{1024, 10000}, {65536, 500}, {1 << 20, 20}}};
   // bash + jq runs a few jq processes per message; 128 KiB is the most one argument may carry.
-  const Counts shell_counts = quick ? Counts{100, 20, 50, 300, {{1024, 20}}} : Counts{1000, 100, 200, 2000, {{1024, 200}, {65536, 20}}};
+  const Counts shell_counts =
+      quick ? Counts{100, 20, 50, 300, {{1024, 20}}} : Counts{1000, 100, 200, 2000, {{1024, 200}, {65536, 20}}};
   const std::vector<Backend> backends = {
       {"a", "native C++ echo (protobuf directly)", {build + "/bench/native_echo_backend"}, false, fast},
-      {"b", "bridge + /bin/cat", {bridge, "--child", "cat", "--log-level", "warn"}, true, fast},
-      {"c", "bridge + Python binding echo", {bridge, "--child", python + " " + root + "/examples/echo_backend.py",
-                                             "--log-level", "warn"}, true, python_counts},
-      {"d", "bridge + shell binding echo", {bridge, "--child", "bash " + root + "/examples/echo_backend.sh",
-                                            "--log-level", "warn"}, true, shell_counts},
-      {"e", "Python asyncio + python3-protobuf", {python, root + "/bench/python_protobuf_echo.py"}, false,
+      {"b",
+       "bridge + /bin/cat",
+       {std::getenv("S2J_BRIDGE_WRAP") ? std::getenv("S2J_BRIDGE_WRAP") : bridge, "--child", "cat", "--log-level",
+        "warn"},
+       true,
+       fast},
+      {"c",
+       "bridge + Python binding echo",
+       {bridge, "--child", python + " " + root + "/examples/echo_backend.py", "--log-level", "warn"},
+       true,
+       python_counts},
+      {"d",
+       "bridge + shell binding echo",
+       {bridge, "--child", "bash " + root + "/examples/echo_backend.sh", "--log-level", "warn"},
+       true,
+       shell_counts},
+      {"e",
+       "Python asyncio + python3-protobuf",
+       {python, root + "/bench/python_protobuf_echo.py"},
+       false,
        python_counts},
   };
 
@@ -427,8 +442,8 @@ int main(int argc, char** argv) {
   std::printf("\n%-3s %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n", "", "backend",
               "msgs/s", "×(a)", "rt p50", "rt p99", "ping p50", "ping p99", "load p50", "load p99", "1st PONG",
               "RSS idle", "RSS load", "bridge", "CPU/msg", "1 KB/s", "64 KB/s", "1 MB/s");
-  std::printf("%-3s %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n", "", "", "", "",
-              "µs", "µs", "µs", "µs", "µs", "µs", "ms", "KiB", "KiB", "KiB", "µs", "msgs", "msgs", "msgs");
+  std::printf("%-3s %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n", "", "", "", "", "µs",
+              "µs", "µs", "µs", "µs", "µs", "ms", "KiB", "KiB", "KiB", "µs", "msgs", "msgs", "msgs");
   const double base = by_key.count("a") ? by_key["a"]["msgs_per_s"].get<double>() : 0;
   for (const auto& r : results) {
     if (r.contains("error")) {
@@ -458,8 +473,8 @@ int main(int argc, char** argv) {
   auto target = [&](const std::string& what, double value, double limit, bool at_least) {
     const bool met = at_least ? value >= limit : value <= limit;
     targets.push_back({{"target", what}, {"value", value}, {"limit", limit}, {"met", met}});
-    std::printf("  %-4s %-62s %10.3f %s %.3f\n", met ? "ok" : "MISS", what.c_str(), value, at_least ? ">=" : "<=",
-                limit);
+    std::printf("  %-4s %-62s %10.3f %s %.3f\n", met ? "ok" : "MISS", what.c_str(), value,
+                at_least ? ">=" : "<=", limit);
   };
   if (by_key.count("a") && by_key.count("b")) {
     auto& a = by_key["a"];
@@ -483,8 +498,8 @@ int main(int argc, char** argv) {
     target("(c) throughput / (e) throughput",
            by_key["c"]["msgs_per_s"].get<double>() / by_key["e"]["msgs_per_s"].get<double>(), 1.2, true);
 
-  std::ofstream(json_path) << nlohmann::ordered_json{{"quick", quick}, {"results", results}, {"targets", targets}}
-                                  .dump(2)
+  std::ofstream(json_path) << nlohmann::ordered_json{{"quick", quick}, {"results", results}, {"targets", targets}}.dump(
+                                  2)
                            << "\n";
   std::printf("\nwritten to %s\n", json_path.c_str());
   for (const auto& r : results)

@@ -1,13 +1,12 @@
 #include "core/json_translator.h"
 
-#include <google/protobuf/dynamic_message.h>
 #include <google/protobuf/stubs/strutil.h>
 #include <google/protobuf/unknown_field_set.h>
-#include <google/protobuf/util/json_util.h>
-#include <google/protobuf/util/type_resolver_util.h>
 
+#include <map>
 #include <memory>
 
+#include "core/proto_json.h"
 #include "core/spectrum_rules.h"
 #include "core/utf8.h"
 #include "protocol.pb.h"
@@ -19,25 +18,13 @@ using pbnetwork::WrapperMessage;
 
 namespace {
 
-const pb::util::JsonPrintOptions& print_options() {
-  static const pb::util::JsonPrintOptions options = [] {
-    pb::util::JsonPrintOptions o;
-    o.preserve_proto_field_names = true;  // "legacyName", "init_res": names exactly as in the .proto
-    return o;
-  }();
-  return options;
-}
-
-pb::util::TypeResolver* type_resolver() {
-  static pb::util::TypeResolver* resolver =
-      pb::util::NewTypeResolverForDescriptorPool("type.googleapis.com", pb::DescriptorPool::generated_pool());
-  return resolver;
-}
-
-std::string type_url(const pb::Descriptor& descriptor) { return "type.googleapis.com/" + descriptor.full_name(); }
-
-std::unique_ptr<pb::Message> new_message(const pb::Descriptor* descriptor) {
-  return std::unique_ptr<pb::Message>(pb::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
+// One reusable instance per message type: translating allocates no message.
+pb::Message& scratch_message(const pb::Descriptor* descriptor) {
+  static std::map<const pb::Descriptor*, std::unique_ptr<pb::Message>> instances;
+  std::unique_ptr<pb::Message>& m = instances[descriptor];
+  if (!m) m.reset(pb::MessageFactory::generated_factory()->GetPrototype(descriptor)->New());
+  m->Clear();
+  return *m;
 }
 
 // Replaces invalid UTF-8 in every string field, at any depth. Returns the number of fields repaired.
@@ -89,18 +76,6 @@ ToChild opaque(const Wrapper& w, std::string note) {
   return ToChild{j.dump(), std::move(note)};
 }
 
-// Inserts "type" as the first member of a JSON object printed by protobuf.
-std::string with_type(const std::string& json_name, const std::string& object) {
-  std::string out;
-  out.reserve(object.size() + json_name.size() + 12);
-  out.append("{\"type\":\"").append(json_name).append("\"");
-  if (object.size() > 2)
-    out.append(",").append(object, 1, std::string::npos);
-  else
-    out.append("}");
-  return out;
-}
-
 const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
   const MessageType* found = nullptr;
   if (type.is_string()) {
@@ -115,10 +90,8 @@ const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
   return found;
 }
 
-// A JSON Stats/ConversationMessage/... field error from protobuf, without the status code prefix.
-std::string field_error(const MessageType& type, const pb::util::Status& status) {
-  const std::string message(status.message());
-  // protobuf quotes the offending value; a password must not reach the log that way.
+// protobuf's error for a field, without quoting a password (it quotes offending values).
+std::string field_error(const MessageType& type, const std::string& message) {
   if (message.find("password") != std::string::npos) return type.json_name + ": invalid \"password\" (not shown)";
   return type.json_name + ": " + message;
 }
@@ -167,21 +140,24 @@ ToChild wrapper_to_json(const Wrapper& w) {
     case PayloadKind::kMessage:
       break;
   }
-  std::unique_ptr<pb::Message> payload = new_message(type.descriptor);
-  if (!payload->ParsePartialFromString(w.payload))
+  pb::Message& payload = scratch_message(type.descriptor);
+  if (!payload.ParsePartialFromString(w.payload))
     return opaque(w, type.json_name + ": payload does not parse as " + type.descriptor->name());
   std::string note;
-  if (const int repaired = repair_strings(*payload))
+  if (const int repaired = repair_strings(payload))
     note = type.json_name + ": invalid UTF-8 in " + std::to_string(repaired) + " field(s) replaced by U+FFFD";
-  if (!payload->IsInitialized())
+  if (!payload.IsInitialized())
     note += (note.empty() ? "" : "; ") + type.json_name + ": missing required field(s) " +
-            payload->InitializationErrorString();
-  // Through the binary form: MessageToJsonString aborts on a message missing required fields.
-  std::string object;
-  const pb::util::Status status = pb::util::BinaryToJsonString(
-      type_resolver(), type_url(*type.descriptor), payload->SerializePartialAsString(), &object, print_options());
-  if (!status.ok()) return opaque(w, type.json_name + ": " + std::string(status.message()));
-  return ToChild{with_type(type.json_name, object), std::move(note)};
+            payload.InitializationErrorString();
+  std::string json;
+  json.reserve(w.payload.size() * 2 + 32);
+  json.append("{\"type\":\"").append(type.json_name).push_back('"');
+  if (!append_json_members_direct(payload, json)) {
+    const std::string error = append_json_members_protobuf(payload, json);
+    if (!error.empty()) return opaque(w, type.json_name + ": " + error);
+  }
+  json.push_back('}');
+  return ToChild{std::move(json), std::move(note)};
 }
 
 std::string make_wrapper(int type, const std::string* payload) {
@@ -241,23 +217,22 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
     case PayloadKind::kUnsupported:
       return reject("type \"" + type->json_name + "\" is not supported");
     case PayloadKind::kMessage: {
-      nlohmann::json fields = object;
-      fields.erase("type");
-      std::unique_ptr<pb::Message> message = new_message(type->descriptor);
-      const pb::util::Status status = pb::util::JsonStringToMessage(fields.dump(), message.get());
-      if (!status.ok()) return reject(field_error(*type, status));
-      if (!message->IsInitialized())
-        return reject(type->json_name + ": missing required field(s) " + message->InitializationErrorString());
+      pb::Message& message = scratch_message(type->descriptor);
+      if (!fill_from_json_direct(object, message)) {
+        const std::string error = fill_from_json_protobuf(object, message);
+        if (!error.empty()) return reject(field_error(*type, error));
+        if (!message.IsInitialized())
+          return reject(type->json_name + ": missing required field(s) " + message.InitializationErrorString());
+      }
       if (backend && type->descriptor == pbnetwork::ConversationMessage::descriptor()) {
-        const auto& m = static_cast<const pbnetwork::ConversationMessage&>(*message);
-        std::string bad = check_timestamp(m.timestamp());
+        std::string bad = check_timestamp(static_cast<const pbnetwork::ConversationMessage&>(message).timestamp());
         if (!bad.empty()) return reject(type->json_name + ": " + bad);
       }
       if (backend && type->number == WrapperMessage::TYPE_BACKEND_CONFIG) {
-        std::string bad = check_backend_config(static_cast<const pbnetwork::BackendConfig&>(*message).config());
+        std::string bad = check_backend_config(static_cast<const pbnetwork::BackendConfig&>(message).config());
         if (!bad.empty()) return reject("backend_config: " + bad + " (Spectrum would throw on it)");
       }
-      payload = message->SerializeAsString();
+      payload = message.SerializeAsString();
       break;
     }
   }

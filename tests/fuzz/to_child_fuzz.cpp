@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/json_translator.h"
+#include "core/proto_json.h"
 #include "core/utf8.h"
 
 namespace {
@@ -44,6 +45,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const nlohmann::ordered_json j = nlohmann::ordered_json::parse(out.json, nullptr, false);
   if (!j.is_object() || j.empty() || j.begin().key() != "type") std::abort();
   if (w.type == nullptr || w.type->payload != s2j::PayloadKind::kMessage || j.contains("payload")) return 0;
+  // The direct printer, when it does not decline, prints what protobuf prints.
+  {
+    std::unique_ptr<google::protobuf::Message> m(
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(w.type->descriptor)->New());
+    // Strings the translator had to repair are not compared here (protobuf would drop their bytes).
+    if (m->ParsePartialFromString(w.payload) && out.note.find("invalid UTF-8") == std::string::npos) {
+      std::string direct, library;
+      if (s2j::append_json_members_direct(*m, direct) && s2j::append_json_members_protobuf(*m, library).empty() &&
+          direct != library)
+        std::abort();
+    }
+  }
   // Clean payloads (valid UTF-8, all required fields) survive the JSON round trip as messages.
   std::unique_ptr<google::protobuf::Message> original(
       google::protobuf::MessageFactory::generated_factory()->GetPrototype(w.type->descriptor)->New());

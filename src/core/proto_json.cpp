@@ -1,0 +1,283 @@
+#include "core/proto_json.h"
+
+#include <google/protobuf/stubs/strutil.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
+
+#include <limits>
+
+namespace s2j {
+
+namespace pb = google::protobuf;
+using FD = pb::FieldDescriptor;
+
+namespace {
+
+pb::util::TypeResolver* type_resolver() {
+  static pb::util::TypeResolver* resolver =
+      pb::util::NewTypeResolverForDescriptorPool("type.googleapis.com", pb::DescriptorPool::generated_pool());
+  return resolver;
+}
+
+std::string type_url(const pb::Descriptor& d) { return "type.googleapis.com/" + d.full_name(); }
+
+// Code points protobuf's printer writes as \uXXXX beyond ASCII (format and invisible characters).
+bool escaped_code_point(uint32_t c) {
+  static constexpr uint32_t kRanges[][2] = {
+      {0x80, 0x9f},     {0xad, 0xad},     {0x600, 0x603},     {0x6dd, 0x6dd},     {0x70f, 0x70f},
+      {0x17b4, 0x17b5}, {0x200b, 0x200f}, {0x2028, 0x202e},   {0x2060, 0x2064},   {0x206a, 0x206f},
+      {0xfeff, 0xfeff}, {0xfff9, 0xfffb}, {0x1d173, 0x1d17a}, {0xe0001, 0xe0001}, {0xe0020, 0xe007f},
+  };
+  for (const auto& r : kRanges)
+    if (c >= r[0] && c <= r[1]) return true;
+  return false;
+}
+
+void append_u_escape(uint32_t unit, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const char e[6] = {'\\',           'u', kHex[(unit >> 12) & 15], kHex[(unit >> 8) & 15], kHex[(unit >> 4) & 15],
+                     kHex[unit & 15]};
+  out.append(e, 6);
+}
+
+bool has_unknown_fields(const pb::Message& m) {
+  const pb::Reflection* r = m.GetReflection();
+  if (!r->GetUnknownFields(m).empty()) return true;
+  const pb::Descriptor* d = m.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FD* f = d->field(i);
+    if (f->cpp_type() != FD::CPPTYPE_MESSAGE) continue;
+    if (f->is_repeated()) {
+      for (int k = 0; k < r->FieldSize(m, f); ++k)
+        if (has_unknown_fields(r->GetRepeatedMessage(m, f, k))) return true;
+    } else if (r->HasField(m, f) && has_unknown_fields(r->GetMessage(m, f))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool append_value(const pb::Message& m, const FD* f, int index, std::string& out);
+
+bool append_members(const pb::Message& m, std::string& out) {
+  const pb::Descriptor* d = m.GetDescriptor();
+  const pb::Reflection* r = m.GetReflection();
+  // Declaration order, as protobuf's printer walks the type.
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FD* f = d->field(i);
+    if (f->is_map()) return false;
+    if (f->is_repeated() ? r->FieldSize(m, f) == 0 : !r->HasField(m, f)) continue;
+    out.append(",\"").append(f->name()).append("\":");
+    if (!f->is_repeated()) {
+      if (!append_value(m, f, -1, out)) return false;
+      continue;
+    }
+    out.push_back('[');
+    for (int k = 0; k < r->FieldSize(m, f); ++k) {
+      if (k > 0) out.push_back(',');
+      if (!append_value(m, f, k, out)) return false;
+    }
+    out.push_back(']');
+  }
+  return true;
+}
+
+bool append_value(const pb::Message& m, const FD* f, int k, std::string& out) {
+  const pb::Reflection* r = m.GetReflection();
+  const bool rep = k >= 0;
+  switch (f->cpp_type()) {
+    case FD::CPPTYPE_STRING: {
+      std::string scratch;
+      const std::string& s =
+          rep ? r->GetRepeatedStringReference(m, f, k, &scratch) : r->GetStringReference(m, f, &scratch);
+      if (f->type() == FD::TYPE_BYTES) {
+        std::string encoded;
+        pb::Base64Escape(s, &encoded);
+        out.push_back('"');
+        out.append(encoded).push_back('"');
+      } else {
+        append_json_string(s, out);
+      }
+      return true;
+    }
+    case FD::CPPTYPE_INT32:
+      out.append(std::to_string(rep ? r->GetRepeatedInt32(m, f, k) : r->GetInt32(m, f)));
+      return true;
+    case FD::CPPTYPE_BOOL:
+      out.append((rep ? r->GetRepeatedBool(m, f, k) : r->GetBool(m, f)) ? "true" : "false");
+      return true;
+    case FD::CPPTYPE_ENUM: {
+      const pb::EnumValueDescriptor* v = rep ? r->GetRepeatedEnum(m, f, k) : r->GetEnum(m, f);
+      out.push_back('"');
+      out.append(v->name()).push_back('"');
+      return true;
+    }
+    case FD::CPPTYPE_MESSAGE: {
+      const pb::Message& sub = rep ? r->GetRepeatedMessage(m, f, k) : r->GetMessage(m, f);
+      const size_t start = out.size();
+      if (!append_members(sub, out)) return false;
+      if (out.size() == start) {
+        out.append("{}");
+      } else {
+        out[start] = '{';
+        out.push_back('}');
+      }
+      return true;
+    }
+    default:  // 64-bit integers and floating point: none in the protocol; left to protobuf
+      return false;
+  }
+}
+
+bool set_value(const nlohmann::json& v, const FD* f, pb::Message& m);
+
+// `top`: the line's own object, whose "type" member is the envelope, not a field.
+bool fill(const nlohmann::json& object, pb::Message& m, bool top) {
+  const pb::Descriptor* d = m.GetDescriptor();
+  const pb::Reflection* r = m.GetReflection();
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (top && it.key() == "type") continue;
+    const FD* f = d->FindFieldByName(it.key());
+    if (f == nullptr) f = d->FindFieldByCamelcaseName(it.key());
+    if (f == nullptr || (f->json_name() != it.key() && f->name() != it.key())) return false;
+    if (f->is_map()) return false;
+    // Two spellings of one field: leave the precedence to protobuf.
+    if (f->is_repeated() ? r->FieldSize(m, f) > 0 : r->HasField(m, f)) return false;
+    const nlohmann::json& value = it.value();
+    if (!f->is_repeated()) {
+      if (!set_value(value, f, m)) return false;
+      continue;
+    }
+    if (!value.is_array()) return false;
+    for (const nlohmann::json& item : value)
+      if (!set_value(item, f, m)) return false;
+  }
+  return true;
+}
+
+bool set_value(const nlohmann::json& v, const FD* f, pb::Message& m) {
+  const pb::Reflection* r = m.GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case FD::CPPTYPE_STRING:
+      if (!v.is_string() || f->type() == FD::TYPE_BYTES) return false;  // base64 rules: protobuf's
+      rep ? r->AddString(&m, f, v.get<std::string>()) : r->SetString(&m, f, v.get<std::string>());
+      return true;
+    case FD::CPPTYPE_INT32: {
+      if (!v.is_number_integer()) return false;
+      if (v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t{std::numeric_limits<int32_t>::max()}
+                                 : (v.get<int64_t>() < std::numeric_limits<int32_t>::min() ||
+                                    v.get<int64_t>() > std::numeric_limits<int32_t>::max()))
+        return false;
+      const auto n = static_cast<int32_t>(v.get<int64_t>());
+      rep ? r->AddInt32(&m, f, n) : r->SetInt32(&m, f, n);
+      return true;
+    }
+    case FD::CPPTYPE_BOOL:
+      if (!v.is_boolean()) return false;
+      rep ? r->AddBool(&m, f, v.get<bool>()) : r->SetBool(&m, f, v.get<bool>());
+      return true;
+    case FD::CPPTYPE_ENUM: {
+      if (!v.is_string()) return false;
+      const pb::EnumValueDescriptor* e = f->enum_type()->FindValueByName(v.get_ref<const std::string&>());
+      if (e == nullptr) return false;
+      rep ? r->AddEnum(&m, f, e) : r->SetEnum(&m, f, e);
+      return true;
+    }
+    case FD::CPPTYPE_MESSAGE:
+      if (!v.is_object()) return false;
+      return fill(v, rep ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), false);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string_view s, std::string& out) {
+  out.push_back('"');
+  for (size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      switch (c) {
+        case '"':
+          out.append("\\\"");
+          break;
+        case '\\':
+          out.append("\\\\");
+          break;
+        case '\b':
+          out.append("\\b");
+          break;
+        case '\f':
+          out.append("\\f");
+          break;
+        case '\n':
+          out.append("\\n");
+          break;
+        case '\r':
+          out.append("\\r");
+          break;
+        case '\t':
+          out.append("\\t");
+          break;
+        default:
+          if (c < 0x20 || c == '<' || c == '>' || c == 0x7f)
+            append_u_escape(c, out);
+          else
+            out.push_back(static_cast<char>(c));
+      }
+      ++i;
+      continue;
+    }
+    // Valid UTF-8 (strings are repaired before printing): decode one code point.
+    const size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (!escaped_code_point(cp)) {
+      out.append(s.data() + i, n);
+    } else if (cp < 0x10000) {
+      append_u_escape(cp, out);
+    } else {
+      append_u_escape(0xD800 + ((cp - 0x10000) >> 10), out);
+      append_u_escape(0xDC00 + ((cp - 0x10000) & 0x3FF), out);
+    }
+    i += n;
+  }
+  out.push_back('"');
+}
+
+std::string append_json_members_protobuf(const pb::Message& message, std::string& out) {
+  pb::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string object;
+  // Through the binary form: MessageToJsonString aborts on a message missing required fields.
+  const pb::util::Status status = pb::util::BinaryToJsonString(type_resolver(), type_url(*message.GetDescriptor()),
+                                                               message.SerializePartialAsString(), &object, options);
+  if (!status.ok()) return std::string(status.message());
+  if (object.size() > 2) out.append(",").append(object, 1, object.size() - 2);
+  return {};
+}
+
+bool append_json_members_direct(const pb::Message& message, std::string& out) {
+  if (has_unknown_fields(message)) return false;  // protobuf prints them as numbers
+  const size_t start = out.size();
+  if (append_members(message, out)) return true;
+  out.resize(start);
+  return false;
+}
+
+std::string fill_from_json_protobuf(const nlohmann::json& object, pb::Message& message) {
+  nlohmann::json fields = object;
+  fields.erase("type");
+  const pb::util::Status status = pb::util::JsonStringToMessage(fields.dump(), &message);
+  return status.ok() ? std::string() : std::string(status.message());
+}
+
+bool fill_from_json_direct(const nlohmann::json& object, pb::Message& message) {
+  if (fill(object, message, true) && message.IsInitialized()) return true;
+  message.Clear();
+  return false;
+}
+
+}  // namespace s2j

@@ -1,0 +1,29 @@
+// protobuf message ⇄ JSON object for the translator. Each direction has two paths that must agree
+// to the byte: protobuf's own JSON utilities (complete, slow: they go through a type resolver and
+// the binary form), and a direct path over reflection for what the protocol's messages hold in
+// practice. The direct path declines (returns false) whenever it is not sure to agree, and the
+// caller then uses protobuf's. Tests and fuzzing check the agreement.
+#pragma once
+
+#include <google/protobuf/message.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace s2j {
+
+// protobuf's printer (preserve_proto_field_names): appends the object's members, "k":v,... without
+// braces, each preceded by a comma. Returns an error text, empty on success.
+std::string append_json_members_protobuf(const google::protobuf::Message& message, std::string& out);
+// The direct printer: same output, or false (and `out` unchanged) when it declines.
+bool append_json_members_direct(const google::protobuf::Message& message, std::string& out);
+
+// protobuf's parser: fills `message` from `object` without its "type" member. Error text, or empty.
+std::string fill_from_json_protobuf(const nlohmann::json& object, google::protobuf::Message& message);
+// The direct filler: same message, or false when it declines (the message is then cleared).
+bool fill_from_json_direct(const nlohmann::json& object, google::protobuf::Message& message);
+
+// A string as protobuf's printer escapes it (valid UTF-8 in), with the quotes.
+void append_json_string(std::string_view text, std::string& out);
+
+}  // namespace s2j
