@@ -395,13 +395,14 @@ int main(int argc, char** argv) {
                                      : Counts{100000, 1000, 500, 2000, {{1024, 10000}, {65536, 500}, {1 << 20, 20}}};
   // bash + jq runs a few jq processes per message; 128 KiB is the most one argument may carry.
   const Counts shell_counts =
-      quick ? Counts{100, 20, 50, 300, {{1024, 20}}} : Counts{1000, 100, 200, 2000, {{1024, 200}, {65536, 20}}};
+      quick ? Counts{50, 10, 20, 300, {{1024, 10}}} : Counts{300, 50, 100, 2000, {{1024, 100}, {65536, 10}}};
   const std::vector<Backend> backends = {
       {"a", "native C++ echo (protobuf directly)", {build + "/bench/native_echo_backend"}, false, fast},
-      {"b",
-       "bridge + /bin/cat",
-       {std::getenv("S2J_BRIDGE_WRAP") ? std::getenv("S2J_BRIDGE_WRAP") : bridge, "--child", "cat", "--log-level",
-        "warn"},
+      {"b", "bridge + /bin/cat", {bridge, "--child", "cat", "--log-level", "warn"}, true, fast},
+      // The same with a small queue: under a pipelined flood the bridge holds up to buffer_limit.
+      {"b1",
+       "bridge + /bin/cat, buffer_limit 1 MiB",
+       {bridge, "--child", "cat", "--log-level", "warn", "--json_backend.buffer_limit=1048576"},
        true,
        fast},
       {"c",
@@ -424,7 +425,7 @@ int main(int argc, char** argv) {
   nlohmann::ordered_json results = nlohmann::ordered_json::array();
   std::map<std::string, nlohmann::ordered_json> by_key;
   for (const Backend& b : backends) {
-    if (!only.empty() && only.find(b.key) == std::string::npos) continue;
+    if (!only.empty() && ("," + only + ",").find("," + b.key + ",") == std::string::npos) continue;
     std::cerr << "measuring (" << b.key << ") " << b.name << "...\n";
     try {
       nlohmann::ordered_json r = measure(b.name, b.command, b.counts, b.bridge);
@@ -439,23 +440,23 @@ int main(int argc, char** argv) {
   }
 
   // The table.
-  std::printf("\n%-3s %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n", "", "backend",
+  std::printf("\n%-4s %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n", "", "backend",
               "msgs/s", "×(a)", "rt p50", "rt p99", "ping p50", "ping p99", "load p50", "load p99", "1st PONG",
               "RSS idle", "RSS load", "bridge", "CPU/msg", "1 KB/s", "64 KB/s", "1 MB/s");
-  std::printf("%-3s %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n", "", "", "", "", "µs",
+  std::printf("%-4s %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n", "", "", "", "", "µs",
               "µs", "µs", "µs", "µs", "µs", "ms", "KiB", "KiB", "KiB", "µs", "msgs", "msgs", "msgs");
   const double base = by_key.count("a") ? by_key["a"]["msgs_per_s"].get<double>() : 0;
   for (const auto& r : results) {
     if (r.contains("error")) {
-      std::printf("(%s) %-36s failed: %s\n", r["key"].get<std::string>().c_str(),
+      std::printf("%-4s %-36s failed: %s\n", ("(" + r["key"].get<std::string>() + ")").c_str(),
                   r["backend"].get<std::string>().c_str(), r["error"].get<std::string>().c_str());
       continue;
     }
     auto sweep = [&](const char* size) {
       return r["sweep"].contains(size) ? fmt(r["sweep"][size]["msgs_per_s"].get<double>()) : std::string("-");
     };
-    std::printf("(%s) %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n",
-                r["key"].get<std::string>().c_str(), r["backend"].get<std::string>().c_str(),
+    std::printf("%-4s %-36s %10s %7s %8s %8s %9s %9s %9s %9s %8s %9s %9s %9s %8s %10s %10s %10s\n",
+                ("(" + r["key"].get<std::string>() + ")").c_str(), r["backend"].get<std::string>().c_str(),
                 fmt(r["msgs_per_s"].get<double>()).c_str(),
                 base > 0 ? fmt(r["msgs_per_s"].get<double>() / base, 3).c_str() : "-",
                 fmt(r["rt_p50_us"].get<double>()).c_str(), fmt(r["rt_p99_us"].get<double>()).c_str(),
@@ -493,6 +494,9 @@ int main(int argc, char** argv) {
     target("bridge RSS under load / (a) RSS under load",
            b["bridge_rss_load_kib"].get<double>() / a["rss_load_kib"].get<double>(), 1.3, false);
     target("(b) first PONG after exec, ms", b["first_pong_ms"].get<double>(), 10, false);
+    if (by_key.count("b1"))
+      target("(b1) bridge RSS under load, buffer_limit 1 MiB / (a)",
+             by_key["b1"]["bridge_rss_load_kib"].get<double>() / a["rss_load_kib"].get<double>(), 1.3, false);
   }
   if (by_key.count("c") && by_key.count("e"))
     target("(c) throughput / (e) throughput",

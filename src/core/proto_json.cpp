@@ -196,53 +196,50 @@ bool set_value(const nlohmann::json& v, const FD* f, pb::Message& m) {
 
 void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');
-  for (size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out.append("\\\"");
-          break;
-        case '\\':
-          out.append("\\\\");
-          break;
-        case '\b':
-          out.append("\\b");
-          break;
-        case '\f':
-          out.append("\\f");
-          break;
-        case '\n':
-          out.append("\\n");
-          break;
-        case '\r':
-          out.append("\\r");
-          break;
-        case '\t':
-          out.append("\\t");
-          break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == 0x7f)
-            append_u_escape(c, out);
-          else
-            out.push_back(static_cast<char>(c));
+  size_t i = 0;
+  while (i < s.size()) {
+    // Copy the longest run that needs no escaping in one go.
+    const size_t run = i;
+    size_t length = 1;
+    uint32_t cp = 0;
+    while (i < s.size()) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      if (c < 0x80) {
+        if (c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != 0x7f) {
+          ++i;
+          continue;
+        }
+        cp = c;
+        length = 1;
+        break;
       }
-      ++i;
-      continue;
+      // Valid UTF-8 (strings are repaired before printing): decode one code point.
+      length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+      cp = c & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07);
+      for (size_t k = 1; k < length && i + k < s.size(); ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+      if (escaped_code_point(cp)) break;
+      i += length;
     }
-    // Valid UTF-8 (strings are repaired before printing): decode one code point.
-    const size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
-    for (size_t k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    if (!escaped_code_point(cp)) {
-      out.append(s.data() + i, n);
-    } else if (cp < 0x10000) {
-      append_u_escape(cp, out);
-    } else {
-      append_u_escape(0xD800 + ((cp - 0x10000) >> 10), out);
-      append_u_escape(0xDC00 + ((cp - 0x10000) & 0x3FF), out);
+    out.append(s.data() + run, i - run);
+    if (i >= s.size()) break;
+    switch (cp) {
+      case '"': out.append("\\\""); break;
+      case '\\': out.append("\\\\"); break;
+      case '\b': out.append("\\b"); break;
+      case '\f': out.append("\\f"); break;
+      case '\n': out.append("\\n"); break;
+      case '\r': out.append("\\r"); break;
+      case '\t': out.append("\\t"); break;
+      default:
+        if (cp < 0x10000) {
+          append_u_escape(cp, out);
+        } else {
+          append_u_escape(0xD800 + ((cp - 0x10000) >> 10), out);
+          append_u_escape(0xDC00 + ((cp - 0x10000) & 0x3FF), out);
+        }
     }
-    i += n;
+    i += length;
   }
   out.push_back('"');
 }

@@ -199,18 +199,21 @@ void BridgeRunner::update_backpressure() {
   if (!shutting_down_ && !finishing_) {
     const size_t to_child = child_.in().queued();
     if (to_child > limit && !spectrum_.paused()) {
-      log_.warn("child is not reading (" + std::to_string(to_child) + " bytes queued); pausing reads from Spectrum");
+      // Said once at warn level: under a flood this toggles often.
+      log_.log(paused_for_child_++ ? LogLevel::kDebug : LogLevel::kWarn,
+               "child is not reading (" + std::to_string(to_child) + " bytes queued); pausing reads from Spectrum");
       spectrum_.pause();
     } else if (spectrum_.paused() && to_child <= limit / 2) {
-      log_.info("child caught up; reading from Spectrum again");
+      log_.debug("child caught up; reading from Spectrum again");
       spectrum_.resume();
     }
   }
   const size_t to_spectrum = spectrum_.queued();
   Stream& child_out = child_.out();
   if (to_spectrum > limit && !child_out.paused()) {
-    log_.warn("Spectrum is not reading (" + std::to_string(to_spectrum) +
-              " bytes queued); pausing reads from the child");
+    log_.log(
+        paused_for_spectrum_++ ? LogLevel::kDebug : LogLevel::kWarn,
+        "Spectrum is not reading (" + std::to_string(to_spectrum) + " bytes queued); pausing reads from the child");
     child_out.pause();
   } else if (child_out.paused() && to_spectrum <= limit / 2) {
     child_out.resume();

@@ -57,6 +57,8 @@ class BridgeRunner {
   bool child_output_done_ = false;
   bool closed_ = false;
   int signals_ = 0;
+  uint64_t paused_for_child_ = 0;     // times reading from Spectrum was paused
+  uint64_t paused_for_spectrum_ = 0;  // times reading from the child was paused
 };
 
 }  // namespace s2j
