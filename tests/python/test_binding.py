@@ -222,6 +222,33 @@ class SendTest(unittest.TestCase):
         for line in lines:
             self.assertEqual(json.loads(line)["message"], big)
 
+    def test_replies_to_one_chunk_of_input_leave_in_one_write(self):
+        class CountingOutput:
+            def __init__(self):
+                self.writes = []
+
+            def write(self, data):
+                self.writes.append(data)
+
+            def flush(self):
+                pass
+
+        class B(Backend):
+            def on_login(self, msg):
+                self.connected(msg.user)
+
+        r, w = os.pipe()
+        lines = b"".join((json.dumps({"type": "login", "user": "u%d" % i, "legacyName": "l", "password": ""})
+                          + "\n").encode() for i in range(200))
+        os.write(w, lines)
+        os.close(w)
+        out = CountingOutput()
+        with os.fdopen(r, "rb", buffering=0) as i:
+            asyncio.run(B(i, out).run())
+        replies = [json.loads(line) for chunk in out.writes for line in chunk.splitlines()]
+        self.assertEqual([m["user"] for m in replies], ["u%d" % i for i in range(200)])
+        self.assertLess(len(out.writes), 20, "batched per input chunk, not one write per reply")
+
     def test_logging_goes_to_the_bridge(self):
         r, w = os.pipe()
         devnull, out, back = open(os.devnull, "rb"), os.fdopen(w, "wb", buffering=0), os.fdopen(r, "rb")

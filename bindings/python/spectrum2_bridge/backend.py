@@ -64,6 +64,8 @@ class Backend:
         self._output = output if output is not None else sys.stdout.buffer
         self._lock = threading.Lock()
         self._running = False
+        self._batch = None  # replies collected while one input chunk is handled
+        self._loop_thread = threading.get_ident()
         self.config = {}
         self.jid = ""
         self.backend_id = ""
@@ -89,22 +91,43 @@ class Backend:
     async def run(self):
         """Reads and dispatches messages until EXIT or the end of input."""
         self._running = True
+        self._loop_thread = threading.get_ident()
         loop = asyncio.get_running_loop()
-        reader = await self._open_reader(loop)
+        read = await self._open_reader(loop)
+        rest = b""
         while self._running:
-            line = await reader()
-            if not line:
+            chunk = await read()
+            if not chunk:
                 break
-            if not line.strip():
-                continue
+            *lines, rest = (rest + chunk).split(b"\n")
+            # Replies to the lines of one chunk leave in one write (see send()).
+            self._batch = []
             try:
-                msg = json.loads(line, object_hook=Message)
-            except ValueError as e:
-                log.error("unreadable line from the bridge: %s", e)
-                continue
-            await self._dispatch(msg)
+                for line in lines:
+                    await self._handle_line(line)
+                    if not self._running:
+                        break
+            finally:
+                self._flush_batch()
+        if rest.strip() and self._running:
+            await self._handle_line(rest)
         self._running = False
         await self._maybe_await(self.on_stop())
+
+    async def _handle_line(self, line):
+        if not line.strip():
+            return
+        try:
+            msg = json.loads(line, object_hook=Message)
+        except ValueError as e:
+            log.error("unreadable line from the bridge: %s", e)
+            return
+        await self._dispatch(msg)
+
+    def _flush_batch(self):
+        batch, self._batch = self._batch, None
+        if batch:
+            self._write(b"".join(batch))
 
     def stop(self):
         """Ends run() after the current message."""
@@ -114,10 +137,14 @@ class Backend:
         try:
             stream = asyncio.StreamReader(limit=1 << 30, loop=loop)
             await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), self._input)
-            return stream.readline
+            return lambda: stream.read(1 << 16)
         except (ValueError, OSError, AttributeError):
             # Not a pipe (a file, a terminal, an in-memory stream): read in a worker thread.
-            return lambda: loop.run_in_executor(None, self._input.readline)
+            return lambda: loop.run_in_executor(None, self._read_some)
+
+    def _read_some(self):
+        read1 = getattr(self._input, "read1", None)
+        return read1(1 << 16) if read1 else self._input.readline()
 
     async def _maybe_await(self, result):
         if inspect.isawaitable(result):
@@ -166,10 +193,19 @@ class Backend:
 
     def send(self, type, **fields):
         """Sends one message: send("connected", user="alice@example.org"). Fields named as in the
-        .proto; None values are left out. Safe to call from any thread."""
+        .proto; None values are left out. Safe to call from any thread. Each line is written whole
+        and flushed; replies made while handling one chunk of input leave together, before the
+        backend waits for more input."""
         message = {"type": type}
         message.update((k, v) for k, v in fields.items() if v is not None)
         data = (json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8")
+        batch = self._batch
+        if batch is not None and threading.get_ident() == self._loop_thread:
+            batch.append(data)  # written when the current input chunk is handled, before reading on
+        else:
+            self._write(data)
+
+    def _write(self, data):
         with self._lock:
             self._output.write(data)
             self._output.flush()
