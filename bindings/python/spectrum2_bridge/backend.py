@@ -41,9 +41,16 @@ class BridgeLogHandler(logging.Handler):
 
 
 def _required(name, value, kind=str):
-    if value is None or not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
+    if value.__class__ is kind:  # the common case, cheaply
+        return value
+    if value is None or not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise TypeError("%s is required and must be %s, got %r" % (name, kind.__name__, value))
     return value
+
+
+# One decoder and one encoder for every line: json.loads/dumps with options build new ones per call.
+_decode = json.JSONDecoder(object_hook=Message).decode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _status(value):
@@ -118,7 +125,7 @@ class Backend:
         if not line.strip():
             return
         try:
-            msg = json.loads(line, object_hook=Message)
+            msg = _decode(line.decode("utf-8"))
         except ValueError as e:
             log.error("unreadable line from the bridge: %s", e)
             return
@@ -197,8 +204,10 @@ class Backend:
         and flushed; replies made while handling one chunk of input leave together, before the
         backend waits for more input."""
         message = {"type": type}
-        message.update((k, v) for k, v in fields.items() if v is not None)
-        data = (json.dumps(message, ensure_ascii=False) + "\n").encode("utf-8")
+        for key, value in fields.items():
+            if value is not None:
+                message[key] = value
+        data = (_encode(message) + "\n").encode("utf-8")
         batch = self._batch
         if batch is not None and threading.get_ident() == self._loop_thread:
             batch.append(data)  # written when the current input chunk is handled, before reading on
