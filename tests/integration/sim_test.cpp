@@ -64,6 +64,19 @@ TEST_P(SimExample, DemoScenarioPasses) {
 
 INSTANTIATE_TEST_SUITE_P(Examples, SimExample, ::testing::Values("python3", "bash"));
 
+#ifdef S2J_NATIVE_BACKEND
+TEST(Sim, NativeBackendPasses) {
+  const std::string script = make_temp_dir() + "/native.scenario";
+  write_file(script,
+             "{\"type\":\"login\",\"user\":\"alice@localhost\",\"legacyName\":\"alice\",\"password\":\"\"}\n"
+             "{\"type\":\"conv_message\",\"userName\":\"alice@localhost\",\"buddyName\":\"echo\",\"message\":\"hi\"}\n"
+             "{\"expect\":{\"type\":\"conv_message\",\"message\":\"hi\"}}\n");
+  const SimRun r = run_sim({"--strict", "--script", script, "--", S2J_NATIVE_BACKEND});
+  EXPECT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_TRUE(r.has("PASS: 2 sent")) << r.out;
+}
+#endif
+
 TEST(Sim, RawJsonLinesExamplePasses) {
   const SimRun r = run_sim({"--script", kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY, "--child",
                             "python3 " + kRoot + "/examples/echo_backend_raw.py"});
