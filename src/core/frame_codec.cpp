@@ -1,5 +1,7 @@
 #include "core/frame_codec.h"
 
+#include "core/input_buffer.h"
+
 namespace s2j {
 
 void append_frame_header(std::string& out, size_t body_size) {
@@ -21,14 +23,7 @@ void FrameDecoder::feed(std::string_view data) {
     skip_ -= n;
     data.remove_prefix(n);
   }
-  if (pos_ == buffer_.size()) {
-    buffer_.clear();
-    pos_ = 0;
-  } else if (pos_ > 0) {
-    buffer_.erase(0, pos_);
-    pos_ = 0;
-  }
-  buffer_.append(data);
+  append_compacting(buffer_, pos_, data);
 }
 
 bool FrameDecoder::next(FrameEvent& event) {

@@ -1,19 +1,12 @@
 #include "core/line_decoder.h"
 
+#include "core/input_buffer.h"
+
 #include <cstring>
 
 namespace s2j {
 
-void LineDecoder::feed(std::string_view data) {
-  if (pos_ == buffer_.size()) {
-    buffer_.clear();
-    pos_ = 0;
-  } else if (pos_ > 0) {
-    buffer_.erase(0, pos_);
-    pos_ = 0;
-  }
-  buffer_.append(data);
-}
+void LineDecoder::feed(std::string_view data) { append_compacting(buffer_, pos_, data); }
 
 bool LineDecoder::next(LineEvent& event) {
   for (;;) {

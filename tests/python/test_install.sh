@@ -4,7 +4,10 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 target="$(mktemp -d)"
 trap 'rm -rf "$target"' EXIT
-/usr/bin/python3 -m pip install --quiet --no-build-isolation --no-deps --target "$target" "$root/bindings/python" 2>/dev/null
+# Built from a copy: setuptools leaves build/ and *.egg-info/ next to the sources.
+cp -r "$root/bindings/python" "$target/src"
+/usr/bin/python3 -m pip install --quiet --no-build-isolation --no-deps --target "$target/site" "$target/src" 2>/dev/null
+target="$target/site"
 cd "$target"
 PYTHONPATH="$target" /usr/bin/python3 -c '
 import spectrum2_bridge, sys
