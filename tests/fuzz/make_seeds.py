@@ -3,33 +3,11 @@
 import json
 import os
 import struct
+import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def varint(n):
-    out = b""
-    while True:
-        b, n = n & 0x7F, n >> 7
-        if n:
-            out += bytes([b | 0x80])
-        else:
-            return out + bytes([b])
-
-
-def field(num, value):
-    if isinstance(value, int):
-        return varint(num << 3) + varint(value)
-    data = value.encode() if isinstance(value, str) else value
-    return varint(num << 3 | 2) + varint(len(data)) + data
-
-
-def wrapper(type_, payload=None):
-    return field(1, type_) + (field(2, payload) if payload is not None else b"")
-
-
-def frame(body):
-    return struct.pack("!I", len(body)) + body
+sys.path.insert(0, os.path.join(HERE, ".."))
+from pbwire import field, frame, wrapper  # noqa: E402
 
 
 conv = field(1, "alice@example.org") + field(2, "bob") + field(3, "héllo") + field(6, "20240131T120000")

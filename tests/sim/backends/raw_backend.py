@@ -10,29 +10,13 @@ import struct
 import sys
 import time
 
-
-def varint(n):
-    out = b""
-    n &= (1 << 64) - 1
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out += bytes([b | 0x80])
-        else:
-            return out + bytes([b])
-
-
-def field(num, value):
-    if isinstance(value, int):
-        return varint(num << 3) + varint(value)
-    data = value.encode() if isinstance(value, str) else value
-    return varint(num << 3 | 2) + varint(len(data)) + data
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+import pbwire  # noqa: E402
+from pbwire import field  # noqa: E402
 
 
 def frame(type_, payload=None):
-    body = field(1, type_) + (field(2, payload) if payload is not None else b"")
-    return struct.pack("!I", len(body)) + body
+    return pbwire.frame(pbwire.wrapper(type_, payload))
 
 
 mode = sys.argv[1]
