@@ -49,7 +49,7 @@ def _required(name, value, kind=str):
 
 
 # One decoder and one encoder for every line: json.loads/dumps with options build new ones per call.
-_decode = json.JSONDecoder(object_hook=Message).decode
+_raw_decode = json.JSONDecoder(object_hook=Message).raw_decode  # the bridge writes no padding
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
@@ -111,25 +111,30 @@ class Backend:
             self._batch = []
             try:
                 for line in lines:
-                    await self._handle_line(line)
+                    pending = self._handle_line(line)
+                    if pending is not None:
+                        await pending
                     if not self._running:
                         break
             finally:
                 self._flush_batch()
         if rest.strip() and self._running:
-            await self._handle_line(rest)
+            pending = self._handle_line(rest)
+            if pending is not None:
+                await pending
         self._running = False
         await self._maybe_await(self.on_stop())
 
-    async def _handle_line(self, line):
+    def _handle_line(self, line):
+        """Dispatches one line; returns what is left to await (an async handler), or None."""
         if not line.strip():
-            return
+            return None
         try:
-            msg = _decode(line.decode("utf-8"))
+            msg = _raw_decode(line.decode("utf-8"))[0]
         except ValueError as e:
             log.error("unreadable line from the bridge: %s", e)
-            return
-        await self._dispatch(msg)
+            return None
+        return self._dispatch(msg)
 
     def _flush_batch(self):
         batch, self._batch = self._batch, None
@@ -157,19 +162,18 @@ class Backend:
         if inspect.isawaitable(result):
             await result
 
-    async def _dispatch(self, msg):
+    def _dispatch(self, msg):
+        """Runs the handler for `msg`; returns an awaitable when the handler is a coroutine."""
         kind = msg.get("type")
         if kind == "bridge.hello":
             self.config = msg.get("config", {})
             self.jid = msg.get("jid", "")
             self.backend_id = msg.get("backend_id", "")
             self.config_path = msg.get("config_path", "")
-            await self._maybe_await(self.on_start())
-            return
+            return self._guarded("on_start", self.on_start, None)
         if kind == "bridge.error":
             log.warning("the bridge rejected line %s: %s", msg.get("line_number"), msg.get("error"))
-            await self._maybe_await(self.on_bridge_error(msg))
-            return
+            return self._guarded("on_bridge_error", self.on_bridge_error, msg)
         if kind == "exit":
             self._running = False
         if "status" in msg and isinstance(msg["status"], str):
@@ -179,11 +183,25 @@ class Backend:
         handler = getattr(self, "on_" + kind, None) if isinstance(kind, str) else None
         if handler is None:
             log.debug("no handler for %r", kind)
-            return
+            return None
+        return self._guarded("on_" + kind, handler, msg)
+
+    def _guarded(self, name, handler, msg):
         try:
-            await self._maybe_await(handler(msg))
+            result = handler() if msg is None else handler(msg)
         except Exception:
-            log.exception("handler on_%s failed", kind)
+            log.exception("handler %s failed", name)
+            return None
+        if result is None or not inspect.isawaitable(result):
+            return None
+
+        async def finish():
+            try:
+                await result
+            except Exception:
+                log.exception("handler %s failed", name)
+
+        return finish()
 
     # ---- hooks --------------------------------------------------------------------------------
 
