@@ -230,7 +230,7 @@ struct Counts {
 };
 
 nlohmann::ordered_json measure(const std::string& name, const std::vector<std::string>& command, const Counts& c,
-                               bool bridge) {
+                               bool bridge, bool with_sweep) {
   nlohmann::ordered_json r;
   r["backend"] = name;
   Session s(command);
@@ -345,7 +345,7 @@ nlohmann::ordered_json measure(const std::string& name, const std::vector<std::s
 
   // Size sweep.
   nlohmann::ordered_json sweep = nlohmann::ordered_json::object();
-  for (const auto& [size, count] : c.sweep) {
+  for (const auto& [size, count] : with_sweep ? c.sweep : decltype(c.sweep){}) {
     std::string frames;
     for (int i = 0; i < count; ++i) frames += message_frame(i, size);
     const auto t = Clock::now();
@@ -373,13 +373,17 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   bool quick = false;
   std::string json_path = "bench-results.json", only;
+  std::string command;  // replaces the bridge binary, e.g. a wrapper that runs it under perf
+  bool sweep = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--quick")) quick = true;
     if (!std::strcmp(argv[i], "--json") && i + 1 < argc) json_path = argv[++i];
     if (!std::strcmp(argv[i], "--only") && i + 1 < argc) only = argv[++i];
+    if (!std::strcmp(argv[i], "--command") && i + 1 < argc) command = argv[++i];
+    if (!std::strcmp(argv[i], "--no-sweep")) sweep = false;
   }
   const std::string build = S2J_BUILD_DIR, root = S2J_SOURCE_DIR;
-  const std::string bridge = build + "/spectrum2_json_backend";
+  const std::string bridge = command.empty() ? build + "/spectrum2_json_backend" : command;
   const std::string python = "/usr/bin/python3";  // Debian's, with python3-protobuf
   setenv("S2J_PB2_DIR", (build + "/bench").c_str(), 1);
 
@@ -428,7 +432,7 @@ int main(int argc, char** argv) {
     if (!only.empty() && ("," + only + ",").find("," + b.key + ",") == std::string::npos) continue;
     std::cerr << "measuring (" << b.key << ") " << b.name << "...\n";
     try {
-      nlohmann::ordered_json r = measure(b.name, b.command, b.counts, b.bridge);
+      nlohmann::ordered_json r = measure(b.name, b.command, b.counts, b.bridge, sweep);
       r["key"] = b.key;
       r["messages"] = b.counts.messages;
       by_key[b.key] = r;

@@ -224,7 +224,8 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
         if (!message.IsInitialized())
           return reject(type->json_name + ": missing required field(s) " + message.InitializationErrorString());
       }
-      if (backend && type->descriptor == pbnetwork::ConversationMessage::descriptor()) {
+      static const pb::Descriptor* const conversation = pbnetwork::ConversationMessage::descriptor();
+      if (backend && type->descriptor == conversation) {
         std::string bad = check_timestamp(static_cast<const pbnetwork::ConversationMessage&>(message).timestamp());
         if (!bad.empty()) return reject(type->json_name + ": " + bad);
       }

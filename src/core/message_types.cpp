@@ -1,6 +1,7 @@
 #include "core/message_types.h"
 
 #include <array>
+#include <unordered_map>
 
 #include "protocol.pb.h"
 
@@ -68,6 +69,7 @@ constexpr int kMaxType = WrapperMessage::Type_MAX;
 struct Table {
   std::array<MessageType, kMaxType + 1> by_number{};
   std::array<bool, kMaxType + 1> present{};
+  std::unordered_map<std::string_view, const MessageType*> by_name;  // both spellings
 
   Table() {
     for (const Row& row : kRows) {
@@ -78,6 +80,11 @@ struct Table {
           row.type,          json_name,      enum_name, row.payload, row.descriptor ? row.descriptor() : nullptr,
           row.from_spectrum, row.to_spectrum};
       present[row.type] = true;
+    }
+    for (const MessageType& t : by_number) {
+      if (t.json_name.empty()) continue;
+      by_name.emplace(t.json_name, &t);
+      by_name.emplace(t.enum_name, &t);
     }
   }
 };
@@ -97,10 +104,8 @@ const MessageType* find_message_type(int number) {
 
 const MessageType* find_message_type(std::string_view name) {
   const Table& t = table();
-  for (int i = 0; i <= kMaxType; ++i) {
-    if (t.present[i] && (t.by_number[i].json_name == name || t.by_number[i].enum_name == name)) return &t.by_number[i];
-  }
-  return nullptr;
+  const auto it = t.by_name.find(name);
+  return it == t.by_name.end() ? nullptr : it->second;
 }
 
 }  // namespace s2j
