@@ -358,7 +358,6 @@ void SimRunner::send_exit() {
 
 void SimRunner::on_backend_exit(int code) {
   backend_exited_ = true;
-  backend_code_ = code;
   print(Out::kInfo, nullptr, "backend exited with code " + std::to_string(code));
   if (state_ != State::kExiting) {
     fail("the backend exited (code " + std::to_string(code) + ") before the scenario ended");

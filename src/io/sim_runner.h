@@ -84,7 +84,6 @@ class SimRunner {
   std::string temp_dir_;
   std::vector<std::string> failures_;
   int findings_ = 0, sent_ = 0, received_ = 0, expectations_ = 0;
-  int backend_code_ = -1;
   bool backend_exited_ = false;
 };
 

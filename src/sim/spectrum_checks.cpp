@@ -20,7 +20,6 @@ void SpectrumChecks::on_ping_sent() {
 
 std::vector<std::string> SpectrumChecks::on_tick() {
   std::vector<std::string> findings;
-  ++ticks_;
   if (pongs_ == 0)
     findings.push_back(
         "no PONG before the ping tick: Spectrum assigns users only after the first PONG and drops "

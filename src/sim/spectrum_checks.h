@@ -24,10 +24,8 @@ class SpectrumChecks {
   // At each ping tick, before the next PING: what Spectrum would conclude.
   std::vector<std::string> on_tick();
 
-  bool ponged() const { return pongs_ > 0; }
   bool ping_outstanding() const { return ping_outstanding_; }
   int pongs() const { return pongs_; }
-  int stats() const { return stats_; }
 
  private:
   std::string pid_;
@@ -37,7 +35,6 @@ class SpectrumChecks {
   bool stats_reported_missing_ = false;
   int pongs_ = 0;
   int stats_ = 0;
-  int ticks_ = 0;
 };
 
 }  // namespace s2j
