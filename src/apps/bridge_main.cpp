@@ -13,6 +13,7 @@
 #include "core/bridge.h"
 #include "core/ini.h"
 #include "core/options.h"
+#include "io/descriptors.h"
 #include "io/bridge_runner.h"
 #include "io/proc_memory.h"
 #include "io/trace_file.h"
@@ -39,6 +40,7 @@ int fail(int code, const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  s2j::close_inherited_descriptors_on_exec();
   std::signal(SIGPIPE, SIG_IGN);
   const std::string pid = std::to_string(getpid());
   g_prefix = "spectrum2_json_backend[" + pid + "] ";
@@ -94,7 +96,7 @@ int main(int argc, char** argv) {
   settings.jid = options.jid;
   settings.config_path = config_path;
   settings.config = config;
-  settings.backend_config = s2j::features_backend_config(options.features);
+  settings.backend_config = s2j::backend_config_text(options);
   settings.max_message_size = options.max_message_size;
   settings.init_res_kib = s2j::read_process_memory(0).res_kib;
   settings.pid = pid;

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <set>
 
+#include "io/descriptors.h"
 #include "io/sim_runner.h"
 
 namespace {
@@ -18,6 +19,7 @@ const std::set<std::string> kValueOptions = {"--port",          "--config",     
 }  // namespace
 
 int main(int argc, char** argv) {
+  s2j::close_inherited_descriptors_on_exec();
   std::signal(SIGPIPE, SIG_IGN);
   // Everything from the first word that is not one of ours (or after "--") is the backend command.
   std::vector<const char*> own = {argv[0]};

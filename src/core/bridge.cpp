@@ -180,6 +180,7 @@ void Bridge::handle_line(std::string_view line) {
                " dropped (the bridge answers PING itself)");
     return;
   }
+  if (!in.warning.empty()) log_.warn("child line " + std::to_string(line_number_) + ": " + in.warning);
   append_frame(to_spectrum_, in.frame_body);
 }
 

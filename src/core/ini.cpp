@@ -48,4 +48,14 @@ IniParseResult parse_ini(std::string_view text) {
   return result;
 }
 
+std::optional<bool> parse_config_bool(std::string_view text) {
+  std::string lower(text);
+  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  for (const char* yes : {"1", "true", "yes", "on"})
+    if (lower == yes) return true;
+  for (const char* no : {"0", "false", "no", "off"})
+    if (lower == no) return false;
+  return std::nullopt;
+}
+
 }  // namespace s2j

@@ -2,6 +2,7 @@
 // "[section]" prefixes, "key = value". Quotes are kept. Anything else is a syntax error.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,5 +24,8 @@ struct IniParseResult {
 };
 
 IniParseResult parse_ini(std::string_view text);
+
+// A boolean value as Spectrum's parser reads one: 1/0, true/false, yes/no, on/off, any case.
+std::optional<bool> parse_config_bool(std::string_view text);
 
 }  // namespace s2j

@@ -8,6 +8,7 @@
 
 #include "core/proto_json.h"
 #include "core/spectrum_rules.h"
+#include "core/spectrum_timestamp.h"
 #include "core/utf8.h"
 #include "protocol.pb.h"
 
@@ -123,7 +124,7 @@ std::string parse_wrapper(std::string_view body, Wrapper& out) {
   return {};
 }
 
-ToChild wrapper_to_json(const Wrapper& w) {
+ToChild wrapper_to_json(const Wrapper& w, Partial partial) {
   if (w.type == nullptr) return opaque(w, "type " + std::to_string(w.number) + " is unknown to this build");
   const MessageType& type = *w.type;
   switch (type.payload) {
@@ -142,13 +143,15 @@ ToChild wrapper_to_json(const Wrapper& w) {
   }
   pb::Message& payload = scratch_message(type.descriptor);
   if (!payload.ParsePartialFromString(w.payload))
-    return opaque(w, type.json_name + ": payload does not parse as " + type.descriptor->name());
+    return opaque(w, type.json_name + ": payload does not parse as " + type.descriptor->name() + "; passed on opaque");
+  // proto2: a payload without its required fields does not parse for a strict reader, so a child
+  // never sees a message without them (the simulator shows what there is, for diagnosis).
+  if (partial == Partial::kOpaque && !payload.IsInitialized())
+    return opaque(w, type.json_name + ": payload lacks required field(s) " + payload.InitializationErrorString() +
+                         "; passed on opaque");
   std::string note;
   if (const int repaired = repair_strings(payload))
     note = type.json_name + ": invalid UTF-8 in " + std::to_string(repaired) + " field(s) replaced by U+FFFD";
-  if (!payload.IsInitialized())
-    note += (note.empty() ? "" : "; ") + type.json_name + ": missing required field(s) " +
-            payload.InitializationErrorString();
   std::string json;
   json.reserve(w.payload.size() * 2 + 32);
   json.append("{\"type\":\"").append(type.json_name).push_back('"');
@@ -224,10 +227,13 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
         if (!message.IsInitialized())
           return reject(type->json_name + ": missing required field(s) " + message.InitializationErrorString());
       }
-      static const pb::Descriptor* const conversation = pbnetwork::ConversationMessage::descriptor();
-      if (backend && type->descriptor == conversation) {
-        std::string bad = check_timestamp(static_cast<const pbnetwork::ConversationMessage&>(message).timestamp());
-        if (!bad.empty()) return reject(type->json_name + ": " + bad);
+      if (backend && (type->number == WrapperMessage::TYPE_CONV_MESSAGE ||
+                      type->number == WrapperMessage::TYPE_ROOM_SUBJECT_CHANGED)) {
+        const SpectrumTimestamp stamp =
+            read_spectrum_timestamp(static_cast<const pbnetwork::ConversationMessage&>(message).timestamp());
+        if (stamp.kind == SpectrumTimestamp::Kind::kThrows)
+          return reject(type->json_name + ": " + stamp.error + " (Spectrum would throw on it)");
+        result.warning = stamp.warning;
       }
       if (backend && type->number == WrapperMessage::TYPE_BACKEND_CONFIG) {
         std::string bad = check_backend_config(static_cast<const pbnetwork::BackendConfig&>(message).config());

@@ -27,9 +27,15 @@ struct ToChild {
   std::string note;  // non-empty when something had to be repaired or passed on opaque (log it)
 };
 
+// What to do with a payload that parses but lacks required fields.
+enum class Partial {
+  kOpaque,  // pass it on as {"type":…,"payload":"<base64>"}, as with any payload that does not parse
+  kShow,    // translate what is there (for display)
+};
+
 // The JSON object for a frame from Spectrum. Never fails: what cannot be translated is passed on
 // as {"type":<name or number>,"payload":"<base64>"}.
-ToChild wrapper_to_json(const Wrapper& wrapper);
+ToChild wrapper_to_json(const Wrapper& wrapper, Partial partial = Partial::kOpaque);
 
 struct FromChild {
   enum class Kind {
@@ -42,6 +48,7 @@ struct FromChild {
   std::string bridge_type;            // for kBridge
   std::string frame_body;
   std::string error;
+  std::string warning;    // for kFrame: Spectrum accepts it but will probably misread it (log it)
   nlohmann::json object;  // the parsed line (for kFrame and kBridge)
 };
 

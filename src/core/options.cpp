@@ -32,6 +32,28 @@ bool parse_seconds(const std::string& text, double& out) {
   }
 }
 
+const IniEntry* find_entry(const std::vector<IniEntry>& config, std::string_view section, std::string_view key) {
+  for (const IniEntry& e : config)
+    if (e.section == section && e.key == key) return &e;
+  return nullptr;
+}
+
+// A comma-separated list, items trimmed, empty items dropped.
+std::vector<std::string> split_list(const std::string& value) {
+  std::vector<std::string> items;
+  std::string item;
+  for (size_t i = 0; i <= value.size(); ++i) {
+    if (i == value.size() || value[i] == ',') {
+      const size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
+      if (b != std::string::npos) items.push_back(item.substr(b, e - b + 1));
+      item.clear();
+    } else {
+      item.push_back(value[i]);
+    }
+  }
+  return items;
+}
+
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
@@ -106,7 +128,27 @@ std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>&
   if (!parse_size(cli.port, port) || port > 65535) return "--port '" + cli.port + "' is not a port number";
   out.port = static_cast<int>(port);
   out.backend_id = cli.backend_id;
+  // Spectrum passes -j only when it was started with one; its C++ backends then read service.jid.
   out.jid = cli.jid;
+  if (out.jid.empty()) {
+    if (const IniEntry* jid = find_entry(config, "service", "jid")) out.jid = jid->value;
+  }
+  // Without a BACKEND_CONFIG, Spectrum reads the registration keys from the transport file and
+  // otherwise requires registration in gateway mode only; the bridge's defaults say the same.
+  std::string error;
+  const auto config_bool = [&config, &error](const char* section, const char* key, bool fallback) {
+    const IniEntry* entry = find_entry(config, section, key);
+    if (entry == nullptr) return fallback;
+    const std::optional<bool> value = parse_config_bool(entry->value);
+    if (!value && error.empty())
+      error = std::string(section) + "." + key + ": '" + entry->value +
+              "' is not a boolean (1/0, true/false, yes/no, on/off)";
+    return value.value_or(fallback);
+  };
+  const bool server_mode = config_bool("service", "server_mode", false);
+  out.need_registration = config_bool("registration", "needRegistration", !server_mode);
+  out.need_password = config_bool("registration", "needPassword", true);
+  if (!error.empty()) return error;
   const std::optional<LogLevel> level = parse_log_level(cli.log_level);
   if (!level) return "--log-level '" + cli.log_level + "' must be error, warn, info or debug";
   out.log_level = *level;
@@ -118,27 +160,21 @@ std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>&
       if (!error.empty()) return name + ": " + error;
     } else if (key == "trace") {
       out.trace_path = value;
-      replace_all(out.trace_path, "{jid}", cli.jid);
+      replace_all(out.trace_path, "{jid}", out.jid);
       replace_all(out.trace_path, "{backend_id}", cli.backend_id);
       replace_all(out.trace_path, "{pid}", pid);
     } else if (key == "features") {
-      out.features.clear();
-      std::string item;
-      for (size_t i = 0; i <= value.size(); ++i) {
-        if (i == value.size() || value[i] == ',') {
-          const size_t b = item.find_first_not_of(" \t"), e = item.find_last_not_of(" \t");
-          if (b != std::string::npos) {
-            const std::string feature = item.substr(b, e - b + 1);
-            if (!is_known_feature(feature))
-              return name + ": unknown feature '" + feature +
-                     "' (known: receipts, muc, rawxml, disable_jid_escaping, send_buddies_on_login)";
-            out.features.push_back(feature);
-          }
-          item.clear();
-        } else {
-          item.push_back(value[i]);
-        }
-      }
+      out.features = split_list(value);
+      for (const std::string& feature : out.features)
+        if (!is_known_feature(feature))
+          return name + ": unknown feature '" + feature +
+                 "' (known: receipts, muc, rawxml, disable_jid_escaping, send_buddies_on_login)";
+    } else if (key == "need_registration" || key == "need_password") {
+      const std::optional<bool> flag = parse_config_bool(value);
+      if (!flag) return name + ": '" + value + "' is not a boolean (1/0, true/false, yes/no, on/off)";
+      (key == "need_registration" ? out.need_registration : out.need_password) = *flag;
+    } else if (key == "extra_fields") {
+      out.extra_fields = split_list(value);
     } else if (key == "shutdown_timeout" || key == "ping_timeout") {
       double seconds = 0;
       if (!parse_seconds(value, seconds)) return name + ": '" + value + "' is not a positive number of seconds";
@@ -170,10 +206,15 @@ void apply_overrides(const CommandLine& cli, std::vector<IniEntry>& config) {
   }
 }
 
-std::string features_backend_config(const std::vector<std::string>& features) {
-  if (features.empty()) return {};
-  std::string text = "[features]\n";
-  for (const std::string& f : features) text += f + "=1\n";
+std::string backend_config_text(const BridgeOptions& options) {
+  std::string text = "[registration]\n";
+  text.append("needPassword=").append(options.need_password ? "1" : "0").append("\n");
+  text.append("needRegistration=").append(options.need_registration ? "1" : "0").append("\n");
+  for (const std::string& field : options.extra_fields) text.append("extraField=").append(field).append("\n");
+  if (!options.features.empty()) {
+    text.append("[features]\n");
+    for (const std::string& feature : options.features) text.append(feature).append("=1\n");
+  }
   return text;
 }
 

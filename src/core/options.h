@@ -35,6 +35,10 @@ struct BridgeOptions {
   std::vector<std::string> child;  // argv of the child process
   std::string trace_path;          // "" = no trace; placeholders already expanded
   std::vector<std::string> features;
+  // The [registration] keys of BACKEND_CONFIG; defaults are what Spectrum does without one.
+  bool need_registration = false;
+  bool need_password = true;
+  std::vector<std::string> extra_fields;
   double shutdown_timeout = 5;
   double ping_timeout = 60;
   size_t max_message_size = 64u << 20;
@@ -50,7 +54,8 @@ void apply_overrides(const CommandLine& cli, std::vector<IniEntry>& config);
 std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>& config, const std::string& pid,
                             BridgeOptions& out);
 
-// "[features]\nmuc=1\n…" for BACKEND_CONFIG, or "" when no feature is set.
-std::string features_backend_config(const std::vector<std::string>& features);
+// The BACKEND_CONFIG text the bridge sends before its first PONG: the whole [registration] section,
+// then "key=1" for each feature asked for (docs/spectrum-protocol.md, "BACKEND_CONFIG").
+std::string backend_config_text(const BridgeOptions& options);
 
 }  // namespace s2j

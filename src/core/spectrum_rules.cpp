@@ -25,44 +25,10 @@ bool is_bool_key(std::string_view key) {
 }
 
 bool is_bool_value(std::string_view value) {
-  if (value.empty()) return true;  // Boost reads an empty value as true
-  std::string lower(value);
-  for (char& c : lower) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-  for (std::string_view v : {"1", "0", "true", "false", "yes", "no", "on", "off"})
-    if (lower == v) return true;
-  return false;
-}
-
-bool digits(std::string_view s, size_t from, size_t count) {
-  for (size_t i = from; i < from + count; ++i)
-    if (s[i] < '0' || s[i] > '9') return false;
-  return true;
-}
-
-int number(std::string_view s, size_t from, size_t count) {
-  int n = 0;
-  for (size_t i = from; i < from + count; ++i) n = n * 10 + (s[i] - '0');
-  return n;
+  return value.empty() || parse_config_bool(value).has_value();  // Boost reads an empty value as true
 }
 
 }  // namespace
-
-std::string check_timestamp(std::string_view t) {
-  if (t.empty()) return {};
-  const std::string form = "timestamp '" + std::string(t) + "' is not in the form YYYYMMDDTHHMMSS";
-  if (t.size() < 15 || t[8] != 'T' || !digits(t, 0, 8) || !digits(t, 9, 6)) return form;
-  if (t.size() > 15) {
-    if ((t[15] != ',' && t[15] != '.') || t.size() == 16 || !digits(t, 16, t.size() - 16)) return form;
-  }
-  const int year = number(t, 0, 4), month = number(t, 4, 2), day = number(t, 6, 2);
-  const int hour = number(t, 9, 2), minute = number(t, 11, 2), second = number(t, 13, 2);
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (year < 1400 || month < 1 || month > 12 || day < 1 || day > kDays[month - 1] + (month == 2 && leap ? 1 : 0) ||
-      hour > 23 || minute > 59 || second > 59)
-    return "timestamp '" + std::string(t) + "' is not a real date and time";
-  return {};
-}
 
 std::string check_backend_config(std::string_view config) {
   const IniParseResult parsed = parse_ini(config);
@@ -80,5 +46,31 @@ std::string check_backend_config(std::string_view config) {
 }
 
 bool is_known_feature(std::string_view name) { return is_bool_key("features." + std::string(name)); }
+
+std::vector<std::string> BackendConfigStore::on_backend_config(std::string_view config) {
+  std::vector<std::string> findings;
+  std::map<std::string, std::string> given;
+  for (const IniEntry& e : parse_ini(config).entries) {
+    const std::string key = e.section.empty() ? e.key : e.section + "." + e.key;
+    if (is_bool_key(key)) given.emplace(key, e.value);
+  }
+  if (!registration_reported_ && !final_.count("registration.needRegistration") &&
+      !given.count("registration.needRegistration")) {
+    registration_reported_ = true;
+    findings.push_back(
+        "backend_config without registration.needRegistration: from now on Spectrum reads it (and "
+        "needPassword, if not given) from backend configs, where both default to 1. In server mode it then "
+        "refuses every user who is not registered (the client gets a SASL failure); in gateway mode users must "
+        "register with a password. Without any backend config, needRegistration is 0 in server mode and 1 in "
+        "gateway mode. Send the whole [registration] section with the values you mean");
+  }
+  for (const auto& [key, value] : given) {
+    const auto [it, inserted] = final_.emplace(key, value);
+    if (!inserted && parse_config_bool(it->second) != parse_config_bool(value))
+      findings.push_back("backend_config sets " + key + "=" + value + ", but an earlier backend config set it to " +
+                         it->second + ": Spectrum keeps the first explicit value for as long as it runs");
+  }
+  return findings;
+}
 
 }  // namespace s2j

@@ -10,7 +10,8 @@ TraceFile::~TraceFile() {
 }
 
 int TraceFile::open(const std::string& path) {
-  file_ = std::fopen(path.c_str(), "a");
+  // "e": close-on-exec, so that the child inherits stdin, stdout and stderr only.
+  file_ = std::fopen(path.c_str(), "ae");
   return file_ == nullptr ? errno : 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/json_translator.h"
 #include "core/spectrum_rules.h"
+#include "core/spectrum_timestamp.h"
 #include "protocol.pb.h"
 
 namespace s2j {
@@ -45,7 +46,7 @@ std::vector<std::string> SpectrumChecks::on_backend_frame(std::string_view body,
     return findings;
   }
   frame_since_ping_ = true;  // any parsed frame counts as liveness (§1.9)
-  json = nlohmann::ordered_json::parse(wrapper_to_json(w).json);
+  json = nlohmann::ordered_json::parse(wrapper_to_json(w, Partial::kShow).json);
   if (w.type == nullptr) {
     findings.push_back("type " + std::to_string(w.number) +
                        " is not in Spectrum's enum: the frame fails to parse and is dropped");
@@ -86,16 +87,25 @@ std::vector<std::string> SpectrumChecks::on_backend_frame(std::string_view body,
             "to 3 times; use 2 (AUTHENTICATION_FAILED), 1, 7… for failures that will not go away");
       break;
     case WrapperMessage::TYPE_BACKEND_CONFIG: {
-      const std::string bad = check_backend_config(json.value("config", ""));
-      if (!bad.empty()) findings.push_back("backend_config: " + bad + ": Spectrum throws while parsing it");
+      const std::string text = json.value("config", "");
+      const std::string bad = check_backend_config(text);
+      if (!bad.empty()) {
+        findings.push_back("backend_config: " + bad + ": Spectrum throws while parsing it");
+        break;
+      }
+      for (std::string& f : backend_config_.on_backend_config(text)) findings.push_back(std::move(f));
       break;
     }
     default:
       break;
   }
-  const std::string timestamp = json.value("timestamp", "");
-  if (type.descriptor == pbnetwork::ConversationMessage::descriptor() && !check_timestamp(timestamp).empty())
-    findings.push_back(check_timestamp(timestamp) + ": Spectrum throws while parsing it");
+  if (type.number == WrapperMessage::TYPE_CONV_MESSAGE || type.number == WrapperMessage::TYPE_ROOM_SUBJECT_CHANGED) {
+    const SpectrumTimestamp stamp = read_spectrum_timestamp(json.value("timestamp", ""));
+    if (stamp.kind == SpectrumTimestamp::Kind::kThrows)
+      findings.push_back(stamp.error + ": Spectrum throws while reading it");
+    else if (!stamp.warning.empty())
+      findings.push_back(stamp.warning);
+  }
   for (const char* field : {"user", "userName"}) {
     if (!json.contains(field) || !json[field].is_string()) continue;
     const std::string user = json[field];

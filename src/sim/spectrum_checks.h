@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/spectrum_rules.h"
+
 namespace s2j {
 
 class SpectrumChecks {
@@ -29,6 +31,7 @@ class SpectrumChecks {
 
  private:
   std::string pid_;
+  BackendConfigStore backend_config_;
   std::set<std::string> users_;
   bool ping_outstanding_ = false;
   bool frame_since_ping_ = false;

@@ -1,5 +1,8 @@
 // The real spectrum2_json_backend binary against a fake Spectrum, with scripted children.
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
 #include <signal.h>
 
 #include <unistd.h>
@@ -90,16 +93,59 @@ TEST_F(BridgeProcessTest, AnswersPingWithPongAndStatsWithoutTheChild) {
   EXPECT_EQ(bridge_.wait(15), 0) << bridge_.stderr_text();
 }
 
+// The whole [registration] section always goes with the features: a BACKEND_CONFIG without it makes
+// Spectrum refuse unregistered users in server mode.
 TEST_F(BridgeProcessTest, SendsBackendConfigBeforeTheFirstPong) {
-  start("cat", {"--json_backend.features=muc,rawxml"});
+  spectrum_.keep_backend_configs();
+  const std::string cfg = dir_ + "/t.cfg";
+  write_file(cfg, "[service]\njid = test.example\nserver_mode = 1\n[json_backend]\nchild = cat\n");
+  bridge_.start({"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--service.backend_id=7",
+                 "--json_backend.features=muc,rawxml", cfg});
+  ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
   spectrum_.send(WrapperMessage::TYPE_PING);
   auto first = spectrum_.read();
   ASSERT_TRUE(first);
   ASSERT_EQ(first->type(), WrapperMessage::TYPE_BACKEND_CONFIG);
   pbnetwork::BackendConfig config;
   ASSERT_TRUE(config.ParseFromString(first->payload()));
-  EXPECT_EQ(config.config(), "[features]\nmuc=1\nrawxml=1\n");
+  EXPECT_EQ(config.config(), "[registration]\nneedPassword=1\nneedRegistration=0\n[features]\nmuc=1\nrawxml=1\n");
   EXPECT_EQ(spectrum_.read()->type(), WrapperMessage::TYPE_PONG);
+  exit_and_wait();
+}
+
+// Spectrum started without -j (as `spectrum2 -n CONFIG`) passes none on: the JID comes from the
+// config, as Spectrum's C++ backends take it.
+TEST_F(BridgeProcessTest, WithoutJTheJidComesFromServiceJid) {
+  const std::string cfg = dir_ + "/t.cfg";
+  write_file(cfg, "[service]\njid = irc.example\n[json_backend]\nchild = " + recorder() +
+                      "\ntrace = " + dir_ + "/trace-{jid}.jsonl\n");
+  bridge_.start({"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--service.backend_id=7", "-n", cfg});
+  ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
+  ping_pong();
+  exit_and_wait();
+  const std::vector<json> lines = recorded();
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines[0]["jid"], "irc.example");
+  EXPECT_FALSE(file_lines(dir_ + "/trace-irc.example.jsonl").empty());
+}
+
+// The child gets stdin, stdout and stderr and no other descriptor of the bridge's (the trace file
+// included).
+TEST_F(BridgeProcessTest, ChildInheritsOnlyTheThreeStandardDescriptors) {
+  start("cat", {"--trace", dir_ + "/trace.jsonl"});
+  ping_pong();  // the child runs: the log line with its PID has been written
+  const std::string log = bridge_.stderr_text();
+  const size_t at = log.find("child pid ");
+  ASSERT_NE(at, std::string::npos) << log;
+  const std::string fd_dir = "/proc/" + std::to_string(std::stol(log.substr(at + 10))) + "/fd";
+  std::vector<std::string> names;
+  std::string targets;
+  for (const auto& entry : std::filesystem::directory_iterator(fd_dir)) {
+    names.push_back(entry.path().filename());
+    targets += " " + names.back() + "->" + std::filesystem::read_symlink(entry.path()).string();
+  }
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"0", "1", "2"})) << targets;
   exit_and_wait();
 }
 

@@ -101,15 +101,21 @@ bool FakeSpectrum::fill(size_t n, double timeout_s) {
 }
 
 std::optional<pbnetwork::WrapperMessage> FakeSpectrum::read(double timeout_s) {
-  if (fd_ < 0 || !fill(4, timeout_s)) return std::nullopt;
-  const auto* h = reinterpret_cast<const unsigned char*>(buffer_.data());
-  const size_t length = (size_t{h[0]} << 24) | (size_t{h[1]} << 16) | (size_t{h[2]} << 8) | h[3];
-  if (!fill(4 + length, timeout_s)) return std::nullopt;
-  pbnetwork::WrapperMessage message;
-  if (!message.ParseFromArray(buffer_.data() + 4, static_cast<int>(length)))
-    throw std::runtime_error("bridge sent a frame Spectrum cannot parse");
-  buffer_.erase(0, 4 + length);
-  return message;
+  const auto deadline = deadline_in(timeout_s);
+  for (;;) {
+    if (fd_ < 0 || !fill(4, remaining_ms(deadline) / 1000.0)) return std::nullopt;
+    const auto* h = reinterpret_cast<const unsigned char*>(buffer_.data());
+    const size_t length = (size_t{h[0]} << 24) | (size_t{h[1]} << 16) | (size_t{h[2]} << 8) | h[3];
+    if (!fill(4 + length, remaining_ms(deadline) / 1000.0)) return std::nullopt;
+    pbnetwork::WrapperMessage message;
+    if (!message.ParseFromArray(buffer_.data() + 4, static_cast<int>(length)))
+      throw std::runtime_error("bridge sent a frame Spectrum cannot parse");
+    buffer_.erase(0, 4 + length);
+    if (keep_backend_configs_ || message.type() != pbnetwork::WrapperMessage::TYPE_BACKEND_CONFIG) return message;
+    pbnetwork::BackendConfig config;
+    config.ParseFromString(message.payload());
+    backend_configs_.push_back(config.config());
+  }
 }
 
 std::optional<pbnetwork::WrapperMessage> FakeSpectrum::read_until(int type, double timeout_s,

@@ -22,8 +22,11 @@ class FakeSpectrum {
   void send_bytes(const std::string& bytes);
   void send(int type, const google::protobuf::Message* payload = nullptr);
   void send_raw_xml(const std::string& xml);
-  // The next frame, or nullopt on timeout or EOF.
+  // The next frame, or nullopt on timeout or EOF. BACKEND_CONFIG frames (the bridge sends one as soon
+  // as it connects) are set aside in backend_configs() unless keep_backend_configs() was called.
   std::optional<pbnetwork::WrapperMessage> read(double timeout_s = 10);
+  void keep_backend_configs() { keep_backend_configs_ = true; }
+  const std::vector<std::string>& backend_configs() const { return backend_configs_; }
   // Reads until a frame of `type` arrives (others are collected into `skipped`).
   std::optional<pbnetwork::WrapperMessage> read_until(int type, double timeout_s = 10,
                                                       std::vector<pbnetwork::WrapperMessage>* skipped = nullptr);
@@ -39,6 +42,8 @@ class FakeSpectrum {
   int fd_ = -1;
   int port_ = 0;
   std::string buffer_;
+  bool keep_backend_configs_ = false;
+  std::vector<std::string> backend_configs_;
 };
 
 class BridgeProcess {

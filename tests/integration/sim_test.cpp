@@ -141,7 +141,7 @@ TEST(Sim, ReportsWhatSpectrumWouldDrop) {
   for (const char* finding : {"! Spectrum ignores login from a backend", "! type 37 is not in Spectrum's enum",
                               "! conv_message payload does not parse (missing message)", "! disconnected with error 0",
                               "! user \"alice\" is not a JID from a LOGIN",
-                              "! timestamp '2024-01-31 12:00' is not in the form YYYYMMDDTHHMMSS",
+                              "! timestamp '2024-01-31 12:00' has no 'T' between date and time: Spectrum throws",
                               "! backend_config: config line 2: 'features.muc' needs a boolean",
                               "! Stats.id is \"1\", not the backend's PID"})
     EXPECT_TRUE(r.has(finding)) << finding << "\n" << r.out;

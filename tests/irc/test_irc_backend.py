@@ -139,7 +139,7 @@ class IrcBackendTest(unittest.TestCase):
         self.assertEqual(sim.returncode, 0, sim.stdout + sim.stderr)
         self.assertIn("PASS", sim.stdout)
         self.assertNotIn("\n! ", sim.stdout, "no findings")
-        self.assertIn("< {\"type\":\"backend_config\",\"config\":\"[features]\\nmuc=1\\n\"}", sim.stdout)
+        self.assertIn("< {\"type\":\"backend_config\",\"config\":\"[registration]\\nneedPassword=1\\nneedRegistration=1\\n[features]\\nmuc=1\\n\"}", sim.stdout)
 
 
 if __name__ == "__main__":

@@ -200,14 +200,43 @@ TEST(JsonTranslator, UntranslatableFramesArePassedOnOpaque) {
   EXPECT_NE(out.note, "");
 }
 
-TEST(JsonTranslator, PayloadMissingRequiredFieldsIsTranslatedWithANote) {
+// proto2: a payload without its required fields does not parse, so it reaches the child opaque, and
+// a child never sees a conv_message without "message".
+TEST(JsonTranslator, PayloadMissingRequiredFieldsArrivesOpaque) {
   pbnetwork::ConversationMessage m;
   m.set_username("u");
   m.set_buddyname("b");
   const std::string payload = m.SerializePartialAsString();
   const ToChild out = to_json(make_wrapper(8, &payload));
-  EXPECT_EQ(out.json, R"({"type":"conv_message","userName":"u","buddyName":"b"})");
-  EXPECT_NE(out.note.find("missing required field(s) message"), std::string::npos) << out.note;
+  EXPECT_EQ(out.json, R"({"type":"conv_message","payload":"CgF1EgFi"})");
+  EXPECT_NE(out.note.find("lacks required field(s) message"), std::string::npos) << out.note;
+  Wrapper w;
+  ASSERT_EQ(parse_wrapper(make_wrapper(8, &payload), w), "");
+  EXPECT_EQ(wrapper_to_json(w, Partial::kShow).json, R"({"type":"conv_message","userName":"u","buddyName":"b"})")
+      << "the simulator shows what there is";
+}
+
+TEST(JsonTranslator, TimestampsAreTakenAsSpectrumReadsThem) {
+  const std::string head = R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","timestamp":")";
+  for (const char* accepted : {"20240131T120000Z", "20240131T1200", "20240131T120000,", "20240131T246000"}) {
+    const FromChild r = json_to_wrapper(head + accepted + "\"}");
+    EXPECT_EQ(r.kind, FromChild::Kind::kFrame) << accepted << ": " << r.error;
+    EXPECT_EQ(r.warning, "") << accepted;
+  }
+  const FromChild offset = json_to_wrapper(head + "20240131T120000+0100\"}");
+  EXPECT_EQ(offset.kind, FromChild::Kind::kFrame);
+  EXPECT_NE(offset.warning.find("not as a UTC offset"), std::string::npos) << offset.warning;
+  for (const char* thrown : {"2024-01-31T12:00:00", "20240230T120000", "20240131", "garbage"}) {
+    const FromChild r = json_to_wrapper(head + thrown + "\"}");
+    EXPECT_EQ(r.kind, FromChild::Kind::kRejected) << thrown;
+    EXPECT_NE(r.error.find("Spectrum would throw"), std::string::npos) << r.error;
+  }
+  const FromChild subject = json_to_wrapper(
+      R"({"type":"room_subject_changed","userName":"u","buddyName":"#r","message":"s","timestamp":"x"})");
+  EXPECT_EQ(subject.kind, FromChild::Kind::kRejected) << "subjects go through the same reader";
+  const FromChild attention =
+      json_to_wrapper(R"({"type":"attention","userName":"u","buddyName":"b","message":"","timestamp":"x"})");
+  EXPECT_EQ(attention.kind, FromChild::Kind::kFrame) << "Spectrum does not read an attention's timestamp";
 }
 
 TEST(JsonTranslator, MalformedFramesAreErrors) {

@@ -68,8 +68,50 @@ TEST(ResolveOptions, ReadsTheJsonBackendSection) {
   EXPECT_DOUBLE_EQ(o.ping_timeout, 30);
   EXPECT_EQ(o.max_message_size, 1000u);
   EXPECT_EQ(o.buffer_limit, 2000u);
-  EXPECT_EQ(features_backend_config(o.features), "[features]\nmuc=1\nreceipts=1\n");
-  EXPECT_EQ(features_backend_config({}), "");
+  EXPECT_EQ(backend_config_text(o),
+            "[registration]\nneedPassword=1\nneedRegistration=1\n[features]\nmuc=1\nreceipts=1\n");
+}
+
+// Without a BACKEND_CONFIG Spectrum requires registration in gateway mode only, and reads the
+// registration keys from the transport file: the bridge's BACKEND_CONFIG says exactly that.
+TEST(ResolveOptions, RegistrationDefaultsAreWhatSpectrumDoesWithoutABackendConfig) {
+  BridgeOptions o;
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat"}, "[service]\nserver_mode = 1\n", o), "");
+  EXPECT_EQ(backend_config_text(o), "[registration]\nneedPassword=1\nneedRegistration=0\n");
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat"}, "[service]\nserver_mode = false\n", o), "");
+  EXPECT_EQ(backend_config_text(o), "[registration]\nneedPassword=1\nneedRegistration=1\n");
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat"}, "", o), "");
+  EXPECT_TRUE(o.need_registration) << "gateway mode is Spectrum's default";
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat"},
+                    "[service]\nserver_mode=1\n[registration]\nneedRegistration=yes\nneedPassword=0\n", o),
+            "");
+  EXPECT_EQ(backend_config_text(o), "[registration]\nneedPassword=0\nneedRegistration=1\n");
+}
+
+TEST(ResolveOptions, RegistrationKeysOfTheJsonBackendSectionWin) {
+  BridgeOptions o;
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat"},
+                    "[service]\nserver_mode=1\n[registration]\nneedRegistration=0\n[json_backend]\n"
+                    "need_registration = on\nneed_password = FALSE\nextra_fields = token, server\nfeatures = muc\n",
+                    o),
+            "");
+  EXPECT_EQ(backend_config_text(o),
+            "[registration]\nneedPassword=0\nneedRegistration=1\nextraField=token\nextraField=server\n"
+            "[features]\nmuc=1\n");
+  EXPECT_NE(resolve({"--port", "5", "--child", "cat"}, "[json_backend]\nneed_password=maybe\n", o).find("need_password"),
+            std::string::npos);
+  EXPECT_NE(resolve({"--port", "5", "--child", "cat"}, "[service]\nserver_mode=2\n", o).find("server_mode"),
+            std::string::npos);
+}
+
+TEST(ResolveOptions, JidFallsBackToTheConfigWhenSpectrumPassesNoJ) {
+  BridgeOptions o;
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat", "--json_backend.trace=/t/{jid}"}, "[service]\njid = irc.example\n", o),
+            "");
+  EXPECT_EQ(o.jid, "irc.example");
+  EXPECT_EQ(o.trace_path, "/t/irc.example");
+  ASSERT_EQ(resolve({"--port", "5", "-j", "cli.example", "--child", "cat"}, "[service]\njid = irc.example\n", o), "");
+  EXPECT_EQ(o.jid, "cli.example") << "-j wins";
 }
 
 TEST(ResolveOptions, CommandLineWins) {

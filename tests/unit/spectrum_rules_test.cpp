@@ -5,18 +5,6 @@
 namespace s2j {
 namespace {
 
-TEST(Timestamp, AcceptsBasicIsoFormAndFractions) {
-  for (const char* t : {"", "20240131T235959", "20240229T000000", "20240131T120000,5", "20240131T120000.123456"})
-    EXPECT_EQ(check_timestamp(t), "") << t;
-}
-
-TEST(Timestamp, RejectsOtherForms) {
-  for (const char* t :
-       {"2024-01-31T12:00:00", "20240131 120000", "20240131T1200", "20240131T120000Z", "20240131T120000,",
-        "20230229T000000", "20241301T000000", "20240131T246000", "20240131T120060", "20240100T000000", "x"})
-    EXPECT_NE(check_timestamp(t), "") << t;
-}
-
 TEST(BackendConfig, AcceptsWhatSpectrumParses) {
   for (const char* c : {"", "[features]\nmuc=1\nrawxml=0\n", "[features]\nreceipts=\n",
                         "[registration]\nextraField=a\nextraField=b\nneedPassword=TRUE\n",
@@ -36,6 +24,31 @@ TEST(Features, KnowsTheFiveFeatureNames) {
     EXPECT_TRUE(is_known_feature(f)) << f;
   EXPECT_FALSE(is_known_feature("needPassword"));
   EXPECT_FALSE(is_known_feature("typing"));
+}
+
+TEST(BackendConfigStore, SaysWhatAConfigWithoutRegistrationDoesToLogins) {
+  BackendConfigStore store;
+  const std::vector<std::string> findings = store.on_backend_config("[features]\nmuc=1\n");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_NE(findings[0].find("server mode it then refuses every user who is not registered"), std::string::npos);
+  EXPECT_NE(findings[0].find("gateway mode users must register"), std::string::npos);
+  EXPECT_TRUE(store.on_backend_config("[features]\nreceipts=1\n").empty()) << "said once";
+}
+
+TEST(BackendConfigStore, AnEarlierExplicitRegistrationMakesLaterConfigsHarmless) {
+  BackendConfigStore store;
+  EXPECT_TRUE(store.on_backend_config("[registration]\nneedPassword=1\nneedRegistration=0\n").empty());
+  EXPECT_TRUE(store.on_backend_config("[features]\nmuc=1\n").empty());
+}
+
+TEST(BackendConfigStore, TheFirstExplicitValueStays) {
+  BackendConfigStore store;
+  store.on_backend_config("[registration]\nneedRegistration=0\n[features]\nmuc=1\n");
+  EXPECT_TRUE(store.on_backend_config("[features]\nmuc=true\nrawxml=1\n").empty()) << "same value, new key";
+  const std::vector<std::string> findings = store.on_backend_config("[features]\nmuc=0\n");
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_NE(findings[0].find("features.muc=0"), std::string::npos);
+  EXPECT_NE(findings[0].find("keeps the first explicit value"), std::string::npos);
 }
 
 }  // namespace
