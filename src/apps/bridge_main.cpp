@@ -13,8 +13,8 @@
 #include "core/bridge.h"
 #include "core/ini.h"
 #include "core/options.h"
-#include "io/descriptors.h"
 #include "io/bridge_runner.h"
+#include "io/descriptors.h"
 #include "io/proc_memory.h"
 #include "io/trace_file.h"
 

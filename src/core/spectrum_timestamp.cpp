@@ -119,8 +119,8 @@ SpectrumTimestamp read_spectrum_timestamp(std::string_view text) {
   // digits of fraction; anything after that is ignored. Out-of-range parts roll over.
   const bool minus = time[0] == '-';
   std::array<std::string_view, 4> parts;
-  const size_t part_count = cut(time.substr(minus ? 1 : 0), std::array<size_t, 4>{2, 2, 2, 1 + kFractionDigits}, true,
-                                parts);
+  const size_t part_count =
+      cut(time.substr(minus ? 1 : 0), std::array<size_t, 4>{2, 2, 2, 1 + kFractionDigits}, true, parts);
   int64_t hms[3] = {0, 0, 0}, fraction = 0;
   for (size_t i = 0; i < part_count && i < 3; ++i)
     if (!lexical_integer(parts[i], false, hms[i]))
@@ -142,8 +142,8 @@ SpectrumTimestamp read_spectrum_timestamp(std::string_view text) {
   // Boost: any negative part makes the whole duration negative, built from the absolute values.
   const bool negative_part = hms[0] < 0 || hms[1] < 0 || hms[2] < 0 || fraction < 0;
   const auto magnitude = [](int64_t v) { return v < 0 ? -v : v; };
-  int64_t offset = ((magnitude(hms[0]) * 60 + magnitude(hms[1])) * 60 + magnitude(hms[2])) * kMicrosPerSecond +
-                   magnitude(fraction);
+  int64_t offset =
+      ((magnitude(hms[0]) * 60 + magnitude(hms[1])) * 60 + magnitude(hms[2])) * kMicrosPerSecond + magnitude(fraction);
   if (negative_part) offset = -offset;
   if (minus) offset = -offset;
 

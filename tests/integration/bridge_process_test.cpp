@@ -1,9 +1,9 @@
 // The real spectrum2_json_backend binary against a fake Spectrum, with scripted children.
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <algorithm>
 #include <filesystem>
-#include <signal.h>
 
 #include <unistd.h>
 
@@ -117,9 +117,10 @@ TEST_F(BridgeProcessTest, SendsBackendConfigBeforeTheFirstPong) {
 // config, as Spectrum's C++ backends take it.
 TEST_F(BridgeProcessTest, WithoutJTheJidComesFromServiceJid) {
   const std::string cfg = dir_ + "/t.cfg";
-  write_file(cfg, "[service]\njid = irc.example\n[json_backend]\nchild = " + recorder() +
-                      "\ntrace = " + dir_ + "/trace-{jid}.jsonl\n");
-  bridge_.start({"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--service.backend_id=7", "-n", cfg});
+  write_file(cfg, "[service]\njid = irc.example\n[json_backend]\nchild = " + recorder() + "\ntrace = " + dir_ +
+                      "/trace-{jid}.jsonl\n");
+  bridge_.start(
+      {"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--service.backend_id=7", "-n", cfg});
   ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
   ping_pong();
   exit_and_wait();

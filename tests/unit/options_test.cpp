@@ -98,16 +98,18 @@ TEST(ResolveOptions, RegistrationKeysOfTheJsonBackendSectionWin) {
   EXPECT_EQ(backend_config_text(o),
             "[registration]\nneedPassword=0\nneedRegistration=1\nextraField=token\nextraField=server\n"
             "[features]\nmuc=1\n");
-  EXPECT_NE(resolve({"--port", "5", "--child", "cat"}, "[json_backend]\nneed_password=maybe\n", o).find("need_password"),
-            std::string::npos);
+  EXPECT_NE(
+      resolve({"--port", "5", "--child", "cat"}, "[json_backend]\nneed_password=maybe\n", o).find("need_password"),
+      std::string::npos);
   EXPECT_NE(resolve({"--port", "5", "--child", "cat"}, "[service]\nserver_mode=2\n", o).find("server_mode"),
             std::string::npos);
 }
 
 TEST(ResolveOptions, JidFallsBackToTheConfigWhenSpectrumPassesNoJ) {
   BridgeOptions o;
-  ASSERT_EQ(resolve({"--port", "5", "--child", "cat", "--json_backend.trace=/t/{jid}"}, "[service]\njid = irc.example\n", o),
-            "");
+  ASSERT_EQ(
+      resolve({"--port", "5", "--child", "cat", "--json_backend.trace=/t/{jid}"}, "[service]\njid = irc.example\n", o),
+      "");
   EXPECT_EQ(o.jid, "irc.example");
   EXPECT_EQ(o.trace_path, "/t/irc.example");
   ASSERT_EQ(resolve({"--port", "5", "-j", "cli.example", "--child", "cat"}, "[service]\njid = irc.example\n", o), "");
