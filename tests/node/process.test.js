@@ -1,0 +1,85 @@
+'use strict';
+// The Node binding in a real child process over OS pipes, as the bridge runs it: stdout carries
+// nothing but protocol lines, the process exits on exit and at the end of input, pings are
+// answered, and large output leaves as whole lines in order.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+
+const { NODE, HELLO, LineReader, exited } = require('./helpers');
+
+const FIXTURE = path.join(__dirname, 'fixtures', 'chatty_backend.js');
+const LOGIN = { type: 'login', user: 'alice@example.org', legacyName: 'alice', password: '' };
+
+function start(config = {}) {
+  const child = spawn(NODE, [FIXTURE], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const out = new LineReader(child.stdout);
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+  const write = (...messages) => {
+    for (const m of messages) child.stdin.write(JSON.stringify(m) + '\n');
+  };
+  write(Object.assign({}, HELLO, { config: Object.assign({}, HELLO.config, config) }));
+  return { child, out, write, stderr: () => stderr };
+}
+
+test('exit ends the process with 0 although a timer keeps the loop alive; console output goes to stderr', async () => {
+  const p = start();
+  p.write(LOGIN);
+  assert.deepEqual(await p.out.next('connected'), { type: 'connected', user: 'alice@example.org' });
+  p.write({ type: 'exit' }); // stdin stays open
+  const { code, signal } = await exited(p.child);
+  assert.equal(signal, null);
+  assert.equal(code, 0, p.stderr());
+  const rest = await p.out.rest(); // every line on stdout parses as JSON
+  assert.deepEqual(rest, []);
+  assert.ok(p.out.lines.every((line) => !line.includes('console')), p.out.lines.join('\n'));
+  for (const text of ['console.log after hello', 'console.info after hello', 'console.log in onStop']) {
+    assert.ok(p.stderr().includes(text), `${text} in stderr: ${p.stderr()}`);
+  }
+  p.child.stdin.destroy();
+});
+
+test('the end of input ends the process with 0', async () => {
+  const p = start();
+  p.write(LOGIN);
+  p.child.stdin.end();
+  const { code } = await exited(p.child);
+  assert.equal(code, 0, p.stderr());
+  assert.deepEqual(await p.out.rest(), [{ type: 'connected', user: 'alice@example.org' }]);
+  assert.ok(p.stderr().includes('console.log in onStop'), p.stderr());
+});
+
+test('bridge.ping gets bridge.pong with the same id over a real pipe', async () => {
+  const p = start();
+  p.write({ type: 'bridge.ping', id: '1' });
+  assert.deepEqual(await p.out.next('pong 1'), { type: 'bridge.pong', id: '1' });
+  p.write({ type: 'bridge.ping', id: '2' }, { type: 'bridge.ping', id: 'x-3' });
+  assert.deepEqual(await p.out.next('pong 2'), { type: 'bridge.pong', id: '2' });
+  assert.deepEqual(await p.out.next('pong 3'), { type: 'bridge.pong', id: 'x-3' });
+  p.child.stdin.end();
+  assert.equal((await exited(p.child)).code, 0, p.stderr());
+});
+
+test('many large messages arrive as whole lines, in order', async () => {
+  const count = 60;
+  const size = 256 * 1024; // four times a pipe's buffer: every line needs several writes
+  const p = start({ test: { count: String(count), size: String(size) } });
+  p.write(LOGIN, { type: 'bridge.ping', id: 'after-login' });
+  const got = [];
+  for (;;) {
+    const m = await p.out.next(`message ${got.length}`);
+    if (m.type === 'connected') break;
+    got.push(m);
+  }
+  assert.equal(got.length, count);
+  got.forEach((m, i) => {
+    assert.equal(m.type, 'conv_message');
+    assert.equal(m.message, `${i}:${'x'.repeat(size)}é✓`, `message ${i} whole`);
+  });
+  assert.deepEqual(await p.out.next('the pong'), { type: 'bridge.pong', id: 'after-login' });
+  p.child.stdin.end();
+  assert.equal((await exited(p.child)).code, 0, p.stderr());
+  assert.deepEqual(await p.out.rest(), []);
+});
