@@ -83,3 +83,28 @@ test('many large messages arrive as whole lines, in order', async () => {
   assert.equal((await exited(p.child)).code, 0, p.stderr());
   assert.deepEqual(await p.out.rest(), []);
 });
+
+test('the README example runs as it is written', async () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const { ROOT, BINDING } = require('./helpers');
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const section = readme.split('## Write a backend in Node.js')[1].split('\n## ')[0];
+  const code = section.split('```js\n')[1].split('```')[0];
+  assert.match(code, /require\('spectrum2-bridge'\)/);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's2j-readme-'));
+  const script = path.join(dir, 'echo.js');
+  fs.writeFileSync(script, code.replace("require('spectrum2-bridge')", `require(${JSON.stringify(BINDING)})`));
+  const child = spawn(NODE, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const out = new LineReader(child.stdout);
+  child.stdin.write([HELLO, LOGIN, { type: 'conv_message', userName: 'alice@example.org', buddyName: 'echo', message: 'hi' }, { type: 'exit' }]
+    .map((m) => JSON.stringify(m) + '\n').join(''));
+  assert.equal((await exited(child)).code, 0);
+  fs.rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(await out.rest(), [
+    { type: 'connected', user: 'alice@example.org' },
+    { type: 'buddy_changed', userName: 'alice@example.org', buddyName: 'echo', alias: 'Echo', status: 'STATUS_ONLINE' },
+    { type: 'conv_message', userName: 'alice@example.org', buddyName: 'echo', message: 'hi' },
+  ]);
+  child.stdin.destroy();
+});
