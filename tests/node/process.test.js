@@ -12,8 +12,18 @@ const { NODE, HELLO, LineReader, exited } = require('./helpers');
 const FIXTURE = path.join(__dirname, 'fixtures', 'chatty_backend.js');
 const LOGIN = { type: 'login', user: 'alice@example.org', legacyName: 'alice', password: '' };
 
-function start(config = {}) {
-  const child = spawn(NODE, [FIXTURE], { stdio: ['pipe', 'pipe', 'pipe'] });
+// A child that is still running when its test ends (because the test failed) is killed, so the
+// test file can end.
+function spawnFor(t, args, options) {
+  const child = spawn(NODE, args, options);
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  });
+  return child;
+}
+
+function start(t, config = {}) {
+  const child = spawnFor(t, [FIXTURE], { stdio: ['pipe', 'pipe', 'pipe'] });
   const out = new LineReader(child.stdout);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
@@ -24,8 +34,8 @@ function start(config = {}) {
   return { child, out, write, stderr: () => stderr };
 }
 
-test('exit ends the process with 0 although a timer keeps the loop alive; console output goes to stderr', async () => {
-  const p = start();
+test('exit ends the process with 0 although a timer keeps the loop alive; console output goes to stderr', async (t) => {
+  const p = start(t);
   p.write(LOGIN);
   assert.deepEqual(await p.out.next('connected'), { type: 'connected', user: 'alice@example.org' });
   p.write({ type: 'exit' }); // stdin stays open
@@ -41,8 +51,8 @@ test('exit ends the process with 0 although a timer keeps the loop alive; consol
   p.child.stdin.destroy();
 });
 
-test('the end of input ends the process with 0', async () => {
-  const p = start();
+test('the end of input ends the process with 0', async (t) => {
+  const p = start(t);
   p.write(LOGIN);
   p.child.stdin.end();
   const { code } = await exited(p.child);
@@ -51,8 +61,8 @@ test('the end of input ends the process with 0', async () => {
   assert.ok(p.stderr().includes('console.log in onStop'), p.stderr());
 });
 
-test('bridge.ping gets bridge.pong with the same id over a real pipe', async () => {
-  const p = start();
+test('bridge.ping gets bridge.pong with the same id over a real pipe', async (t) => {
+  const p = start(t);
   p.write({ type: 'bridge.ping', id: '1' });
   assert.deepEqual(await p.out.next('pong 1'), { type: 'bridge.pong', id: '1' });
   p.write({ type: 'bridge.ping', id: '2' }, { type: 'bridge.ping', id: 'x-3' });
@@ -62,10 +72,10 @@ test('bridge.ping gets bridge.pong with the same id over a real pipe', async () 
   assert.equal((await exited(p.child)).code, 0, p.stderr());
 });
 
-test('many large messages arrive as whole lines, in order', async () => {
+test('many large messages arrive as whole lines, in order', async (t) => {
   const count = 60;
   const size = 256 * 1024; // four times a pipe's buffer: every line needs several writes
-  const p = start({ test: { count: String(count), size: String(size) } });
+  const p = start(t, { test: { count: String(count), size: String(size) } });
   p.write(LOGIN, { type: 'bridge.ping', id: 'after-login' });
   const got = [];
   for (;;) {
@@ -84,7 +94,7 @@ test('many large messages arrive as whole lines, in order', async () => {
   assert.deepEqual(await p.out.rest(), []);
 });
 
-test('the README example runs as it is written', async () => {
+test('the README example runs as it is written', async (t) => {
   const fs = require('node:fs');
   const os = require('node:os');
   const { ROOT, BINDING } = require('./helpers');
@@ -95,7 +105,7 @@ test('the README example runs as it is written', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 's2j-readme-'));
   const script = path.join(dir, 'echo.js');
   fs.writeFileSync(script, code.replace("require('spectrum2-bridge')", `require(${JSON.stringify(BINDING)})`));
-  const child = spawn(NODE, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawnFor(t, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
   const out = new LineReader(child.stdout);
   child.stdin.write([HELLO, LOGIN, { type: 'conv_message', userName: 'alice@example.org', buddyName: 'echo', message: 'hi' }, { type: 'exit' }]
     .map((m) => JSON.stringify(m) + '\n').join(''));
