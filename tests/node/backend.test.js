@@ -308,9 +308,11 @@ test('mistakes throw a TypeError at the call site, naming the argument, and send
   const b = w.backend;
   const cases = [
     [() => b.connected(), /connected\(\): user is required and must be a string, got undefined/],
-    [() => b.disconnected('a@b'), /disconnected\(\): error is required/],
+    [() => b.disconnected('a@b'), /disconnected\(\): error is required and must be a ConnectionErrorCode/],
     [() => b.disconnected('a@b', 99), /disconnected\(\): error must be a ConnectionErrorCode/],
-    [() => b.disconnected('a@b', '2'), /error .*must be an integer/],
+    [() => b.disconnected('a@b', '2'), /disconnected\(\): error must be a ConnectionErrorCode/],
+    [() => b.disconnected(undefined, 2), /disconnected\(\): user is required/],
+    [() => b.disconnected('a@b', 2, 5), /disconnected\(\): message must be a string/],
     [() => b.message('a@b', 'bob'), /message\(\): message is required and must be a string/],
     [() => b.message('a@b', undefined, 'hi'), /message\(\): legacyName is required/],
     [() => b.message(42, 'bob', 'hi'), /message\(\): user must be a string, got number 42/],

@@ -303,10 +303,8 @@ class Backend {
     const input = this._input;
     for (const [event, listener] of Object.entries(this._listeners)) input.removeListener(event, listener);
     if (typeof input.pause === 'function') input.pause();
-    const done = () => {
-      this._output.removeListener('error', this._outputError);
-      this._resolveRun();
-    };
+    // The output's error listener stays: lines may still be written after run() ends.
+    const done = () => this._resolveRun();
     const pending = this._call('stop', undefined);
     if (pending) pending.then(done);
     else done();
@@ -395,11 +393,11 @@ class Backend {
    * failures that retrying will not fix. `message` is shown to the user.
    */
   disconnected(user, error, message) {
-    const out = checkMessage('disconnected()', 'disconnected', { user, error, message });
-    if (!CONNECTION_ERROR_CODES.has(error)) {
-      throw new TypeError(`disconnected(): error must be a ConnectionErrorCode (0 to 16), got ${describe(error)}`);
+    if (typeof user === 'string' && !CONNECTION_ERROR_CODES.has(error)) {
+      const verb = error === undefined || error === null ? 'is required and must be' : 'must be';
+      throw new TypeError(`disconnected(): error ${verb} a ConnectionErrorCode (0 to 16; there is no default), got ${describe(error)}`);
     }
-    this._write(out);
+    this._emit('disconnected()', 'disconnected', { user, error, message });
   }
 
   /**
