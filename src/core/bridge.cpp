@@ -1,7 +1,6 @@
 #include "core/bridge.h"
 
-#include <nlohmann/json.hpp>
-
+#include "core/json_text.h"
 #include "core/json_translator.h"
 #include "core/utf8.h"
 #include "protocol.pb.h"
@@ -27,10 +26,12 @@ std::string make_hello_line(const BridgeSettings& s) {
     else
       *it = nlohmann::ordered_json::array({*it, e.value});
   }
-  nlohmann::ordered_json hello{{"type", "bridge.hello"},       {"version", 1},
-                               {"backend_id", s.backend_id},   {"jid", s.jid},
-                               {"config_path", s.config_path}, {"config", config}};
-  return hello.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return json_text(nlohmann::ordered_json{{"type", "bridge.hello"},
+                                          {"version", 1},
+                                          {"backend_id", s.backend_id},
+                                          {"jid", s.jid},
+                                          {"config_path", s.config_path},
+                                          {"config", config}});
 }
 
 Bridge::Bridge(BridgeSettings settings, const Logger& log, Tracer* tracer, MemoryProbe memory)
@@ -52,12 +53,16 @@ void Bridge::start() {
 }
 
 void Bridge::trace(TraceDir dir, std::string_view json) {
-  if (tracer_ != nullptr) tracer_->record(dir, redact_for_trace(json));
+  if (tracer_ != nullptr) tracer_->record(dir, redactor_.redact(json));
 }
 
 void Bridge::send_child_line(std::string_view json) {
   trace(TraceDir::kBridgeToChild, json);
   to_child_.append(json).push_back('\n');
+}
+
+void Bridge::send_child_ping(uint64_t id) {
+  to_child_.append("{\"type\":\"bridge.ping\",\"id\":\"").append(std::to_string(id)).append("\"}\n");
 }
 
 void Bridge::send_spectrum(int type, const std::string* payload) {
@@ -72,27 +77,29 @@ void Bridge::send_spectrum(int type, const std::string* payload) {
 
 // ---- Spectrum → child ----------------------------------------------------------------------------
 
-void Bridge::on_spectrum_data(std::string_view data) {
-  if (exit_requested_) return;
+Bridge::SpectrumEvents Bridge::on_spectrum_data(std::string_view data) {
+  SpectrumEvents events;
+  if (exit_seen_) return events;
   frames_.feed(data);
   FrameEvent event;
-  while (!exit_requested_ && frames_.next(event)) {
+  while (!exit_seen_ && frames_.next(event)) {
     if (event.kind == FrameEvent::Kind::kOversized) {
       log_.error("frame of " + std::to_string(event.length) + " bytes from Spectrum exceeds max_message_size (" +
                  std::to_string(settings_.max_message_size) + "); skipped");
       continue;
     }
-    handle_frame(event.body);
+    handle_frame(event.body, events);
   }
+  return events;
 }
 
 void Bridge::on_spectrum_eof() {
-  if (frames_.mid_frame() && !exit_requested_)
+  if (frames_.mid_frame() && !exit_seen_)
     log_.warn("connection to Spectrum closed in the middle of a frame (" + std::to_string(frames_.buffered()) +
               " bytes of it received)");
 }
 
-void Bridge::handle_frame(std::string_view body) {
+void Bridge::handle_frame(std::string_view body, SpectrumEvents& events) {
   Wrapper w;
   const std::string error = parse_wrapper(body, w);
   if (!error.empty()) {
@@ -102,6 +109,7 @@ void Bridge::handle_frame(std::string_view body) {
   switch (w.number) {
     case WrapperMessage::TYPE_PING:
       trace(TraceDir::kSpectrumToBridge, "{\"type\":\"ping\"}");
+      ++events.pings;
       handle_ping();
       return;
     case WrapperMessage::TYPE_PONG:
@@ -110,8 +118,19 @@ void Bridge::handle_frame(std::string_view body) {
       log_.debug("from Spectrum: " + w.type->json_name + " is the bridge's own business; not forwarded");
       return;
     case WrapperMessage::TYPE_EXIT:
-      exit_requested_ = true;
+      exit_seen_ = events.exit = true;
       break;
+    case WrapperMessage::TYPE_LOGIN: {
+      // The trace masks this password wherever it shows up later, e.g. quoted by the child.
+      pbnetwork::Login login;
+      if (login.ParsePartialFromString(w.payload)) redactor_.add_secret(login.password());
+      break;
+    }
+    case WrapperMessage::TYPE_JOIN_ROOM: {
+      pbnetwork::Room room;
+      if (room.ParsePartialFromString(w.payload)) redactor_.add_secret(room.password());
+      break;
+    }
     default:
       break;
   }
@@ -122,7 +141,6 @@ void Bridge::handle_frame(std::string_view body) {
 }
 
 void Bridge::handle_ping() {
-  ++pings_;
   send_spectrum(WrapperMessage::TYPE_PONG, nullptr);
   const MemoryStats memory = memory_ ? memory_() : MemoryStats{};
   pbnetwork::Stats stats;
@@ -136,8 +154,21 @@ void Bridge::handle_ping() {
 
 // ---- child → Spectrum ----------------------------------------------------------------------------
 
-void Bridge::on_child_data(std::string_view data) {
+Bridge::ChildEvents Bridge::on_child_data(std::string_view data) {
+  ChildEvents events;
   lines_.feed(data);
+  drain_lines(events);
+  return events;
+}
+
+Bridge::ChildEvents Bridge::on_child_eof() {
+  ChildEvents events;
+  lines_.finish();
+  drain_lines(events);
+  return events;
+}
+
+void Bridge::drain_lines(ChildEvents& events) {
   LineEvent event;
   while (lines_.next(event)) {
     ++line_number_;
@@ -146,34 +177,32 @@ void Bridge::on_child_data(std::string_view data) {
                                   " bytes); discarded");
       continue;
     }
-    handle_line(event.text);
+    handle_line(event.text, events);
   }
 }
 
-void Bridge::on_child_eof() {
-  lines_.finish();
-  on_child_data({});
-}
-
-void Bridge::handle_line(std::string_view line) {
+void Bridge::handle_line(std::string_view line, ChildEvents& events) {
   if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank
   FromChild in = json_to_wrapper(line);
+  if (in.kind == FromChild::Kind::kBridge && in.bridge_type == "bridge.pong") {
+    // The heartbeat is the bridge's own business: not traced.
+    const auto id = in.object.find("id");
+    if (id != in.object.end() && id->is_string()) events.pongs.push_back(id->get<std::string>());
+    return;
+  }
   if (tracer_ != nullptr) {
     if (!in.object.is_object())  // not JSON (or not an object): traced as a string
-      trace(TraceDir::kChildToBridge,
-            nlohmann::json(std::string(line)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      trace(TraceDir::kChildToBridge, json_text(nlohmann::json(std::string(line))));
     else
       trace(TraceDir::kChildToBridge, line);
   }
-  switch (in.kind) {
-    case FromChild::Kind::kRejected:
-      reject_line(line, in.error);
-      return;
-    case FromChild::Kind::kBridge:
-      handle_bridge_line(in.bridge_type, in.object);
-      return;
-    case FromChild::Kind::kFrame:
-      break;
+  if (in.kind == FromChild::Kind::kBridge) {
+    handle_bridge_line(in.bridge_type, in.object);
+    return;
+  }
+  if (in.kind == FromChild::Kind::kRejected) {
+    reject_line(line, in.error);
+    return;
   }
   if (in.type->number == WrapperMessage::TYPE_PONG || in.type->number == WrapperMessage::TYPE_STATS) {
     log_.debug("from child line " + std::to_string(line_number_) + ": " + in.type->json_name +
@@ -193,18 +222,18 @@ void Bridge::handle_bridge_line(const std::string& type, const nlohmann::json& o
   const auto message_it = object.find("message");
   std::optional<LogLevel> level = LogLevel::kInfo;
   if (level_it != object.end() && level_it->is_string()) level = parse_log_level(level_it->get<std::string>());
-  const std::string message =
-      message_it == object.end() ? "" : (message_it->is_string() ? message_it->get<std::string>() : message_it->dump());
-  log_.log(level.value_or(LogLevel::kInfo), "child: " + message);
+  const std::string message = message_it == object.end()
+                                  ? ""
+                                  : (message_it->is_string() ? message_it->get<std::string>() : json_text(*message_it));
+  log_.log(level.value_or(LogLevel::kInfo), "child: " + redactor_.mask_secrets(message));
 }
 
 void Bridge::reject_line(std::string_view line, const std::string& error) {
-  log_.error("child line " + std::to_string(line_number_) + " rejected: " + error);
-  nlohmann::ordered_json reply{{"type", "bridge.error"},
-                               {"error", error},
-                               {"line_number", line_number_},
-                               {"line", std::string(cut_utf8(line, kErrorLineBytes))}};
-  send_child_line(reply.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  log_.error("child line " + std::to_string(line_number_) + " rejected: " + redactor_.mask_secrets(error));
+  send_child_line(json_text(nlohmann::ordered_json{{"type", "bridge.error"},
+                                                   {"error", error},
+                                                   {"line_number", line_number_},
+                                                   {"line", std::string(cut_utf8(line, kErrorLineBytes))}}));
 }
 
 }  // namespace s2j

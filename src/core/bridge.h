@@ -1,6 +1,6 @@
-// The bridge state machine, free of I/O: bytes from Spectrum and from the child go in; frames for
-// Spectrum, JSON lines for the child, log lines and trace records come out. The shell (src/io) moves
-// the output buffers to the sockets and acts on exit_requested().
+// The bridge's message layer, free of I/O: bytes from Spectrum and from the child go in; frames for
+// Spectrum, JSON lines for the child, log lines and trace records come out, and each input reports
+// the events the lifecycle (core/lifecycle.h) acts on. core/bridge_session.h joins the two.
 #pragma once
 
 #include <cstdint>
@@ -41,29 +41,38 @@ class Bridge {
  public:
   using MemoryProbe = std::function<MemoryStats()>;
 
+  // What a chunk of Spectrum's bytes held that the lifecycle needs to know.
+  struct SpectrumEvents {
+    uint32_t pings = 0;
+    bool exit = false;  // EXIT: everything after it is ignored
+  };
+  // What a chunk of the child's bytes held that the lifecycle needs to know.
+  struct ChildEvents {
+    std::vector<std::string> pongs;  // ids of bridge.pong lines
+  };
+
   Bridge(BridgeSettings settings, const Logger& log, Tracer* tracer, MemoryProbe memory);
 
   // Queues bridge.hello for the child and BACKEND_CONFIG (if configured) for Spectrum.
   void start();
-  void on_spectrum_data(std::string_view data);
+  SpectrumEvents on_spectrum_data(std::string_view data);
   void on_spectrum_eof();
-  void on_child_data(std::string_view data);
-  void on_child_eof();
+  ChildEvents on_child_data(std::string_view data);
+  ChildEvents on_child_eof();
+  // Queues {"type":"bridge.ping","id":"<id>"} for the child (not traced: it is the bridge's own).
+  void send_child_ping(uint64_t id);
 
   // Bytes to write; the shell takes them (e.g. by swap) after each call above.
   std::string& spectrum_output() { return to_spectrum_; }
   std::string& child_output() { return to_child_; }
-
-  // EXIT arrived from Spectrum: everything after it is ignored.
-  bool exit_requested() const { return exit_requested_; }
-  uint64_t pings() const { return pings_; }
   // Bytes held in the decoders (partial frames and lines).
   size_t buffered() const { return frames_.buffered() + lines_.buffered(); }
 
  private:
-  void handle_frame(std::string_view body);
+  void handle_frame(std::string_view body, SpectrumEvents& events);
   void handle_ping();
-  void handle_line(std::string_view line);
+  void drain_lines(ChildEvents& events);
+  void handle_line(std::string_view line, ChildEvents& events);
   void handle_bridge_line(const std::string& type, const nlohmann::json& object);
   void send_child_line(std::string_view json);
   void send_spectrum(int type, const std::string* payload);
@@ -73,14 +82,14 @@ class Bridge {
   BridgeSettings settings_;
   const Logger& log_;
   Tracer* tracer_;
+  TraceRedactor redactor_;
   MemoryProbe memory_;
   FrameDecoder frames_;
   LineDecoder lines_;
   std::string to_spectrum_;
   std::string to_child_;
   uint64_t line_number_ = 0;
-  uint64_t pings_ = 0;
-  bool exit_requested_ = false;
+  bool exit_seen_ = false;
 };
 
 }  // namespace s2j

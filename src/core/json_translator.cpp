@@ -6,9 +6,9 @@
 #include <map>
 #include <memory>
 
+#include "core/json_text.h"
 #include "core/proto_json.h"
 #include "core/spectrum_rules.h"
-#include "core/spectrum_timestamp.h"
 #include "core/utf8.h"
 #include "protocol.pb.h"
 
@@ -198,9 +198,11 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
   if (type == nullptr) return reject(error);
   result.type = type;
   const bool backend = sender == Sender::kBackend;
-  if (backend && !type->to_spectrum)
-    return reject("type \"" + type->json_name +
-                  "\" is not accepted from a backend: Spectrum ignores it and stalls the frames behind it");
+  if (backend) {
+    const SpectrumVerdict verdict = judge_backend_message(BackendMessage{type, type->number, nullptr});
+    if (verdict.effect == SpectrumVerdict::Effect::kIgnores)
+      return reject("type \"" + type->json_name + "\" is not accepted from a backend: " + verdict.reason);
+  }
   if (!backend && !type->from_spectrum) return reject("Spectrum never sends type \"" + type->json_name + "\"");
 
   std::string payload;
@@ -227,17 +229,13 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
         if (!message.IsInitialized())
           return reject(type->json_name + ": missing required field(s) " + message.InitializationErrorString());
       }
-      if (backend && (type->number == WrapperMessage::TYPE_CONV_MESSAGE ||
-                      type->number == WrapperMessage::TYPE_ROOM_SUBJECT_CHANGED)) {
-        const SpectrumTimestamp stamp =
-            read_spectrum_timestamp(static_cast<const pbnetwork::ConversationMessage&>(message).timestamp());
-        if (stamp.kind == SpectrumTimestamp::Kind::kThrows)
-          return reject(type->json_name + ": " + stamp.error + " (Spectrum would throw on it)");
-        result.warning = stamp.warning;
-      }
-      if (backend && type->number == WrapperMessage::TYPE_BACKEND_CONFIG) {
-        std::string bad = check_backend_config(static_cast<const pbnetwork::BackendConfig&>(message).config());
-        if (!bad.empty()) return reject("backend_config: " + bad + " (Spectrum would throw on it)");
+      if (backend) {
+        const SpectrumVerdict verdict = judge_backend_message(BackendMessage{type, type->number, &message});
+        if (verdict.effect != SpectrumVerdict::Effect::kHandles) {
+          const bool throws = verdict.effect == SpectrumVerdict::Effect::kThrows;
+          return reject(verdict.reason + (throws ? " (Spectrum would throw on it)" : " (Spectrum would drop it)"));
+        }
+        if (!verdict.warnings.empty()) result.warning = verdict.warnings.front();
       }
       payload = message.SerializeAsString();
       break;
@@ -246,43 +244,6 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
   result.frame_body = make_wrapper(type->number, &payload);
   result.kind = FromChild::Kind::kFrame;
   return result;
-}
-
-nlohmann::json parse_json(std::string_view text, std::string* error) {
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    if (error != nullptr) {
-      const std::string what = e.what();
-      const size_t cut = what.find("] ");  // drop "[json.exception.parse_error.101] "
-      *error = cut == std::string::npos ? what : what.substr(cut + 2);
-    }
-    return nlohmann::json(nlohmann::json::value_t::discarded);
-  }
-}
-
-void redact_passwords(nlohmann::json& object) {
-  if (object.is_string()) {
-    // A quoted line (bridge.error's "line") may hold a password too.
-    const std::string& text = object.get_ref<const std::string&>();
-    if (text.find("\"password\"") == std::string::npos) return;
-    nlohmann::json inner = parse_json(text);
-    if (inner.is_object() || inner.is_array()) {
-      redact_passwords(inner);
-      object = inner.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    } else {
-      object = "(not shown: holds a password)";
-    }
-  } else if (object.is_object()) {
-    for (auto it = object.begin(); it != object.end(); ++it) {
-      if (it.key() == "password")
-        *it = "***";
-      else
-        redact_passwords(*it);
-    }
-  } else if (object.is_array()) {
-    for (auto& item : object) redact_passwords(item);
-  }
 }
 
 }  // namespace s2j

@@ -62,11 +62,4 @@ FromChild json_to_wrapper(std::string_view line, Sender sender = Sender::kBacken
 // The WrapperMessage body for a payload-less type or a message payload.
 std::string make_wrapper(int type, const std::string* payload = nullptr);
 
-// Parses untrusted JSON text. Never throws: on failure the result is discarded and `error`, if
-// given, says why (nlohmann's parse may throw out_of_range even when told not to throw).
-nlohmann::json parse_json(std::string_view text, std::string* error = nullptr);
-
-// Replaces every "password" value in `object` (at any depth) by "***".
-void redact_passwords(nlohmann::json& object);
-
 }  // namespace s2j

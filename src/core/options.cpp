@@ -1,5 +1,6 @@
 #include "core/options.h"
 
+#include <algorithm>
 #include <cxxopts.hpp>
 #include <map>
 
@@ -22,11 +23,12 @@ bool parse_size(const std::string& text, size_t& out) {
   return out > 0;
 }
 
+// Seconds, 0 included (callers that need more say so).
 bool parse_seconds(const std::string& text, double& out) {
   try {
     size_t used = 0;
     out = std::stod(text, &used);
-    return used == text.size() && out > 0 && out < 1e7;
+    return used == text.size() && out >= 0 && out < 1e7;
   } catch (...) {
     return false;
   }
@@ -57,6 +59,49 @@ std::vector<std::string> split_list(const std::string& value) {
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
     s.replace(at, from.size(), to);
+}
+
+// The [json_backend] keys the bridge reads; every other key is the child's (it gets the whole config).
+constexpr const char* kKnownKeys[] = {"child",
+                                      "trace",
+                                      "features",
+                                      "need_registration",
+                                      "need_password",
+                                      "extra_fields",
+                                      "shutdown_timeout",
+                                      "ping_timeout",
+                                      "child_ping_timeout",
+                                      "max_message_size",
+                                      "buffer_limit"};
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string unknown_key_warning(const std::string& key) {
+  const char* closest = nullptr;
+  size_t best = 0;
+  for (const char* known : kKnownKeys) {
+    const size_t d = edit_distance(key, known);
+    if (closest == nullptr || d < best) {
+      closest = known;
+      best = d;
+    }
+  }
+  std::string text = "[" + std::string(kSection) + "] " + key + " is not a bridge setting";
+  if (best <= std::max<size_t>(2, key.size() / 4)) text += " (did you mean " + std::string(closest) + "?)";
+  return text + "; the child still gets it in bridge.hello";
 }
 
 }  // namespace
@@ -113,8 +158,8 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
   return {};
 }
 
-std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>& config, const std::string& pid,
-                            BridgeOptions& out) {
+std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>& config, const std::string& config_path,
+                            const std::string& pid, BridgeOptions& out) {
   std::map<std::string, std::string> values;
   for (const IniEntry& e : config) {
     if (e.section != kSection) continue;
@@ -127,12 +172,21 @@ std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>&
   size_t port = 0;
   if (!parse_size(cli.port, port) || port > 65535) return "--port '" + cli.port + "' is not a port number";
   out.port = static_cast<int>(port);
-  out.backend_id = cli.backend_id;
+  const std::optional<LogLevel> level = parse_log_level(cli.log_level);
+  if (!level) return "--log-level '" + cli.log_level + "' must be error, warn, info or debug";
+  out.log_level = *level;
+
+  BridgeSettings& bridge = out.bridge;
+  bridge.backend_id = cli.backend_id;
   // Spectrum passes -j only when it was started with one; its C++ backends then read service.jid.
-  out.jid = cli.jid;
-  if (out.jid.empty()) {
-    if (const IniEntry* jid = find_entry(config, "service", "jid")) out.jid = jid->value;
+  bridge.jid = cli.jid;
+  if (bridge.jid.empty()) {
+    if (const IniEntry* jid = find_entry(config, "service", "jid")) bridge.jid = jid->value;
   }
+  bridge.config_path = config_path;
+  bridge.config = config;
+  bridge.pid = pid;
+
   // Without a BACKEND_CONFIG, Spectrum reads the registration keys from the transport file and
   // otherwise requires registration in gateway mode only; the bridge's defaults say the same.
   std::string error;
@@ -145,51 +199,59 @@ std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>&
               "' is not a boolean (1/0, true/false, yes/no, on/off)";
     return value.value_or(fallback);
   };
+  BackendConfigSettings& registration = out.backend_config;
   const bool server_mode = config_bool("service", "server_mode", false);
-  out.need_registration = config_bool("registration", "needRegistration", !server_mode);
-  out.need_password = config_bool("registration", "needPassword", true);
+  registration.need_registration = config_bool("registration", "needRegistration", !server_mode);
+  registration.need_password = config_bool("registration", "needPassword", true);
   if (!error.empty()) return error;
-  const std::optional<LogLevel> level = parse_log_level(cli.log_level);
-  if (!level) return "--log-level '" + cli.log_level + "' must be error, warn, info or debug";
-  out.log_level = *level;
 
+  LifecycleSettings& lifecycle = out.lifecycle;
   for (const auto& [key, value] : values) {
     const std::string name = std::string(kSection) + "." + key;
     if (key == "child") {
-      const std::string error = shell_split(value, out.child);
-      if (!error.empty()) return name + ": " + error;
+      const std::string split_error = shell_split(value, out.child);
+      if (!split_error.empty()) return name + ": " + split_error;
     } else if (key == "trace") {
       out.trace_path = value;
-      replace_all(out.trace_path, "{jid}", out.jid);
-      replace_all(out.trace_path, "{backend_id}", cli.backend_id);
+      replace_all(out.trace_path, "{jid}", bridge.jid);
+      replace_all(out.trace_path, "{backend_id}", bridge.backend_id);
       replace_all(out.trace_path, "{pid}", pid);
     } else if (key == "features") {
-      out.features = split_list(value);
-      for (const std::string& feature : out.features)
+      registration.features = split_list(value);
+      for (const std::string& feature : registration.features)
         if (!is_known_feature(feature))
           return name + ": unknown feature '" + feature +
                  "' (known: receipts, muc, rawxml, disable_jid_escaping, send_buddies_on_login)";
     } else if (key == "need_registration" || key == "need_password") {
       const std::optional<bool> flag = parse_config_bool(value);
       if (!flag) return name + ": '" + value + "' is not a boolean (1/0, true/false, yes/no, on/off)";
-      (key == "need_registration" ? out.need_registration : out.need_password) = *flag;
+      (key == "need_registration" ? registration.need_registration : registration.need_password) = *flag;
     } else if (key == "extra_fields") {
-      out.extra_fields = split_list(value);
+      registration.extra_fields = split_list(value);
     } else if (key == "shutdown_timeout" || key == "ping_timeout") {
       double seconds = 0;
-      if (!parse_seconds(value, seconds)) return name + ": '" + value + "' is not a positive number of seconds";
-      (key == "shutdown_timeout" ? out.shutdown_timeout : out.ping_timeout) = seconds;
+      if (!parse_seconds(value, seconds) || seconds == 0)
+        return name + ": '" + value + "' is not a positive number of seconds";
+      (key == "shutdown_timeout" ? lifecycle.shutdown_timeout : lifecycle.ping_timeout) = seconds;
+    } else if (key == "child_ping_timeout") {
+      if (!parse_seconds(value, lifecycle.child_ping_timeout))
+        return name + ": '" + value + "' is not a number of seconds (0 turns the heartbeat off)";
     } else if (key == "max_message_size" || key == "buffer_limit") {
       size_t bytes = 0;
       if (!parse_size(value, bytes) || bytes > (size_t{1} << 31))
         return name + ": '" + value + "' is not a byte count between 1 and 2147483648";
-      (key == "max_message_size" ? out.max_message_size : out.buffer_limit) = bytes;
+      (key == "max_message_size" ? bridge.max_message_size : lifecycle.buffer_limit) = bytes;
+    } else {
+      out.warnings.push_back(unknown_key_warning(key));
     }
-    // Other keys belong to the child: it reads them from bridge.hello.
   }
   if (out.child.empty())
     return "no child command: set 'child = /path/to/program args' in the [json_backend] section of the config, "
            "or pass --child";
+  bridge.backend_config = backend_config_text(registration);
+  out.child_env = {"SPECTRUM2_BACKEND_ID=" + bridge.backend_id, "SPECTRUM2_JID=" + bridge.jid,
+                   "SPECTRUM2_CONFIG=" + config_path, "SPECTRUM2_HOST=" + out.host,
+                   "SPECTRUM2_PORT=" + std::to_string(out.port)};
   return {};
 }
 
@@ -206,7 +268,7 @@ void apply_overrides(const CommandLine& cli, std::vector<IniEntry>& config) {
   }
 }
 
-std::string backend_config_text(const BridgeOptions& options) {
+std::string backend_config_text(const BackendConfigSettings& options) {
   std::string text = "[registration]\n";
   text.append("needPassword=").append(options.need_password ? "1" : "0").append("\n");
   text.append("needRegistration=").append(options.need_registration ? "1" : "0").append("\n");

@@ -3,6 +3,9 @@
 #include <set>
 
 #include "core/ini.h"
+#include "core/message_types.h"
+#include "core/spectrum_timestamp.h"
+#include "protocol.pb.h"
 
 namespace s2j {
 
@@ -43,6 +46,53 @@ std::string check_backend_config(std::string_view config) {
     if (!seen.insert(key).second) return "config line " + std::to_string(e.line) + ": '" + key + "' is given twice";
   }
   return {};
+}
+
+SpectrumVerdict judge_backend_message(const BackendMessage& m) {
+  using pbnetwork::WrapperMessage;
+  SpectrumVerdict verdict;
+  const auto fail = [&verdict](SpectrumVerdict::Effect effect, std::string reason) {
+    verdict.effect = effect;
+    verdict.reason = std::move(reason);
+    return verdict;
+  };
+  if (m.type == nullptr)
+    return fail(SpectrumVerdict::Effect::kDrops,
+                "type " + std::to_string(m.number) + " is not in Spectrum's enum: the frame does not parse");
+  const MessageType& type = *m.type;
+  if (!type.to_spectrum)
+    return fail(SpectrumVerdict::Effect::kIgnores,
+                "Spectrum ignores " + type.json_name +
+                    " from a backend and leaves the frames behind it unprocessed until more data arrives");
+  if (type.payload != PayloadKind::kMessage) return verdict;
+  if (m.payload == nullptr) return fail(SpectrumVerdict::Effect::kDrops, type.json_name + " payload does not parse");
+  if (!m.payload->IsInitialized())
+    return fail(SpectrumVerdict::Effect::kDrops,
+                type.json_name + " payload lacks required field(s) " + m.payload->InitializationErrorString());
+  switch (type.number) {
+    case WrapperMessage::TYPE_CONV_MESSAGE:
+    case WrapperMessage::TYPE_ROOM_SUBJECT_CHANGED: {
+      const SpectrumTimestamp stamp =
+          read_spectrum_timestamp(static_cast<const pbnetwork::ConversationMessage&>(*m.payload).timestamp());
+      if (stamp.kind == SpectrumTimestamp::Kind::kThrows) return fail(SpectrumVerdict::Effect::kThrows, stamp.error);
+      if (!stamp.warning.empty()) verdict.warnings.push_back(stamp.warning);
+      break;
+    }
+    case WrapperMessage::TYPE_BACKEND_CONFIG: {
+      const std::string bad = check_backend_config(static_cast<const pbnetwork::BackendConfig&>(*m.payload).config());
+      if (!bad.empty()) return fail(SpectrumVerdict::Effect::kThrows, "backend_config: " + bad);
+      break;
+    }
+    case WrapperMessage::TYPE_DISCONNECTED:
+      if (static_cast<const pbnetwork::Disconnected&>(*m.payload).error() == 0)
+        verdict.advice.push_back(
+            "disconnected with error 0 (NETWORK_ERROR): Spectrum logs the user out and in again, up to 3 times; "
+            "use 2 (AUTHENTICATION_FAILED), 1, 7… for failures that will not go away");
+      break;
+    default:
+      break;
+  }
+  return verdict;
 }
 
 bool is_known_feature(std::string_view name) { return is_bool_key("features." + std::string(name)); }

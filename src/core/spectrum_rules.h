@@ -1,5 +1,6 @@
-// Checks for values that make Spectrum throw inside its event loop : the bridge refuses
-// such lines from the child instead of forwarding them.
+// What Spectrum does with what a backend sends, in one place: the bridge refuses what Spectrum would
+// ignore, drop or throw on (core/json_translator.cpp), and the simulator reports the same verdicts as
+// findings (src/sim/spectrum_checks.cpp). docs/spectrum-protocol.md explains each rule.
 #pragma once
 
 #include <map>
@@ -7,7 +8,37 @@
 #include <string_view>
 #include <vector>
 
+namespace google::protobuf {
+class Message;
+}
+
 namespace s2j {
+
+struct MessageType;
+
+// One message from a backend, as far as it could be read.
+struct BackendMessage {
+  const MessageType* type = nullptr;  // nullptr: `number` is not in Spectrum's enum
+  int number = 0;
+  // The payload message (for a type that carries one), read partially; nullptr when the bytes do
+  // not parse at all.
+  const google::protobuf::Message* payload = nullptr;
+};
+
+struct SpectrumVerdict {
+  enum class Effect {
+    kHandles,  // Spectrum handles it
+    kIgnores,  // a type Spectrum does not handle from a backend: ignored, and the frames behind it stall
+    kDrops,    // the frame or its payload does not parse (strictly): dropped, mostly without a log line
+    kThrows,   // a value Spectrum's parser throws on, inside its event loop
+  };
+  Effect effect = Effect::kHandles;
+  std::string reason;                 // for every effect but kHandles: what is wrong, in words
+  std::vector<std::string> warnings;  // handled, but not as the backend probably meant
+  std::vector<std::string> advice;    // handled as meant, with a consequence worth knowing
+};
+
+SpectrumVerdict judge_backend_message(const BackendMessage& message);
 
 // BACKEND_CONFIG text as Spectrum parses it against its registered keys. Returns an error text,
 // empty when valid.

@@ -1,7 +1,9 @@
 #include "io/child_process.h"
 
+#include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 extern char** environ;
@@ -29,10 +31,13 @@ int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, c
 
   uv_stdio_container_t stdio[3];
   if (mode == Stdio::kPipes) {
+    int status = stdin_.init_pipe(loop);
+    if (status == 0) status = stdout_.init_pipe(loop);
+    if (status != 0) return status;
     stdio[0].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_READABLE_PIPE);
-    stdio[0].data.stream = reinterpret_cast<uv_stream_t*>(stdin_.init_pipe(loop));
+    stdio[0].data.stream = stdin_.handle();
     stdio[1].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
-    stdio[1].data.stream = reinterpret_cast<uv_stream_t*>(stdout_.init_pipe(loop));
+    stdio[1].data.stream = stdout_.handle();
   } else {
     stdio[0].flags = UV_IGNORE;
     stdio[1].flags = UV_INHERIT_FD;
@@ -51,7 +56,7 @@ int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, c
   options.exit_cb = [](uv_process_t* process, int64_t status, int signal) {
     auto* self = static_cast<ChildProcess*>(process->data);
     self->running_ = false;
-    if (self->on_exit_) self->on_exit_(signal != 0 ? 128 + signal : static_cast<int>(status));
+    if (self->on_exit_) self->on_exit_(status, signal);
   };
   process_.data = this;
   const int status = uv_spawn(loop, &process_, &options);
@@ -62,8 +67,11 @@ int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, c
   return 0;
 }
 
-void ChildProcess::kill(int signal) {
-  if (running_) uv_process_kill(&process_, signal);
+int ChildProcess::kill(int signal) { return running_ ? uv_process_kill(&process_, signal) : UV_ESRCH; }
+
+int ChildProcess::kill_group(int signal) {
+  if (pid_ <= 0) return UV_ESRCH;
+  return ::kill(-pid_, signal) == 0 ? 0 : -errno;
 }
 
 void ChildProcess::close() {

@@ -1,4 +1,5 @@
-// The child process: spawned with pipes for stdin and stdout, stderr shared with the bridge.
+// A child process, with its stdin and stdout as pipes (or Spectrum's way: detached, in a session of
+// its own). Its stderr is this process's stderr.
 #pragma once
 
 #include <uv.h>
@@ -13,8 +14,8 @@ namespace s2j {
 
 class ChildProcess {
  public:
-  // Exit code, or 128+signal when killed.
-  using ExitCallback = std::function<void(int code)>;
+  // The exit status, or 0 and the signal that ended it.
+  using ExitCallback = std::function<void(int64_t status, int signal)>;
 
   ChildProcess() = default;
   ChildProcess(const ChildProcess&) = delete;
@@ -22,7 +23,7 @@ class ChildProcess {
 
   enum class Stdio {
     kPipes,    // stdin and stdout are pipes (in(), out()); stderr is shared
-    kDetached  // Spectrum's way: new session, stdin from /dev/null, stdout and stderr shared
+    kDetached  // Spectrum's way: a new session, stdin from /dev/null, stdout and stderr shared
   };
 
   // `env` entries ("NAME=value") are added to (or replace those of) this process's environment.
@@ -34,7 +35,10 @@ class ChildProcess {
   Stream& out() { return stdout_; }
   int pid() const { return pid_; }
   bool running() const { return running_; }
-  void kill(int signal);
+  // Returns 0 or a libuv error (UV_ESRCH once it is gone).
+  int kill(int signal);
+  // The whole process group of a detached child (its session leader's group).
+  int kill_group(int signal);
   void close();
 
  private:

@@ -7,9 +7,9 @@
 
 namespace s2j {
 
-MemoryStats read_process_memory(int pid) {
+ProcessMemory read_process_memory(int pid) {
   const std::string path = pid == 0 ? "/proc/self/statm" : "/proc/" + std::to_string(pid) + "/statm";
-  MemoryStats stats;
+  ProcessMemory stats;
   FILE* f = std::fopen(path.c_str(), "r");
   if (f == nullptr) return stats;
   long long size = 0, resident = 0, shared = 0;

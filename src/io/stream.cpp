@@ -1,5 +1,7 @@
 #include "io/stream.h"
 
+#include <utility>
+
 namespace s2j {
 
 namespace {
@@ -12,33 +14,33 @@ struct Stream::WriteRequest {
   Stream* stream;
 };
 
-Stream::Stream() : storage_{} {}
+Stream::Stream() : storage_{}, shutdown_req_{} {}
 
-uv_tcp_t* Stream::init_tcp(uv_loop_t* loop) {
-  uv_tcp_init(loop, &storage_.tcp);
-  handle_ = reinterpret_cast<uv_stream_t*>(&storage_.tcp);
+void Stream::adopt(uv_stream_t* handle) {
+  handle_ = handle;
   handle_->data = this;
-  return &storage_.tcp;
 }
 
-uv_pipe_t* Stream::init_pipe(uv_loop_t* loop) {
-  uv_pipe_init(loop, &storage_.pipe, 0);
-  handle_ = reinterpret_cast<uv_stream_t*>(&storage_.pipe);
-  handle_->data = this;
-  return &storage_.pipe;
+int Stream::init_tcp(uv_loop_t* loop) {
+  const int status = uv_tcp_init(loop, &storage_.tcp);
+  if (status == 0) adopt(reinterpret_cast<uv_stream_t*>(&storage_.tcp));
+  return status;
+}
+
+int Stream::init_pipe(uv_loop_t* loop) {
+  const int status = uv_pipe_init(loop, &storage_.pipe, 0);
+  if (status == 0) adopt(reinterpret_cast<uv_stream_t*>(&storage_.pipe));
+  return status;
 }
 
 int Stream::open_fd(uv_loop_t* loop, int fd) {
-  int status;
   if (uv_guess_handle(fd) == UV_TTY) {
-    status = uv_tty_init(loop, &storage_.tty, fd, 0);
-    if (status == 0) handle_ = reinterpret_cast<uv_stream_t*>(&storage_.tty);
-  } else {
-    init_pipe(loop);
-    status = uv_pipe_open(&storage_.pipe, fd);
+    const int status = uv_tty_init(loop, &storage_.tty, fd, 0);
+    if (status == 0) adopt(reinterpret_cast<uv_stream_t*>(&storage_.tty));
+    return status;
   }
-  if (handle_ != nullptr) handle_->data = this;
-  return status;
+  const int status = init_pipe(loop);
+  return status != 0 ? status : uv_pipe_open(&storage_.pipe, fd);
 }
 
 void Stream::alloc_cb(uv_handle_t* handle, size_t, uv_buf_t* buf) {
@@ -59,25 +61,25 @@ void Stream::read_cb(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
 }
 
 int Stream::start_reading(DataCallback on_data, EndCallback on_end) {
+  if (!is_open()) return UV_EBADF;
   on_data_ = std::move(on_data);
   on_end_ = std::move(on_end);
-  reading_ = true;
+  paused_ = false;
+  const int status = uv_read_start(handle_, alloc_cb, read_cb);
+  reading_ = status == 0;
+  return status;
+}
+
+int Stream::pause() {
+  if (!reading_ || paused_ || !is_open()) return 0;
+  paused_ = true;
+  return uv_read_stop(handle_);
+}
+
+int Stream::resume() {
+  if (!reading_ || !paused_ || !is_open()) return 0;
   paused_ = false;
   return uv_read_start(handle_, alloc_cb, read_cb);
-}
-
-void Stream::pause() {
-  if (reading_ && !paused_ && is_open()) {
-    uv_read_stop(handle_);
-    paused_ = true;
-  }
-}
-
-void Stream::resume() {
-  if (reading_ && paused_ && is_open()) {
-    paused_ = false;
-    uv_read_start(handle_, alloc_cb, read_cb);
-  }
 }
 
 int Stream::write(std::string&& data) {
@@ -111,27 +113,21 @@ void Stream::write_cb(uv_write_t* req, int status) {
 
 size_t Stream::queued() const { return handle_ == nullptr ? 0 : uv_stream_get_write_queue_size(handle_); }
 
-void Stream::shutdown(Callback done) {
+void Stream::shutdown_cb(uv_shutdown_t* req, int status) {
+  auto* self = static_cast<Stream*>(req->data);
+  if (self->on_shutdown_) std::exchange(self->on_shutdown_, nullptr)(status);
+}
+
+void Stream::shutdown(StatusCallback done) {
   if (!is_open() || shut_down_) {
-    if (done) done();
+    if (done) done(0);
     return;
   }
   shut_down_ = true;
   on_shutdown_ = std::move(done);
   shutdown_req_.data = this;
-  const int status = uv_shutdown(&shutdown_req_, handle_, [](uv_shutdown_t* req, int) {
-    auto* self = static_cast<Stream*>(req->data);
-    if (self->on_shutdown_) {
-      Callback cb = std::move(self->on_shutdown_);
-      self->on_shutdown_ = nullptr;
-      cb();
-    }
-  });
-  if (status != 0 && on_shutdown_) {
-    Callback cb = std::move(on_shutdown_);
-    on_shutdown_ = nullptr;
-    cb();
-  }
+  const int status = uv_shutdown(&shutdown_req_, handle_, shutdown_cb);
+  if (status != 0 && on_shutdown_) std::exchange(on_shutdown_, nullptr)(status);
 }
 
 void Stream::close() {

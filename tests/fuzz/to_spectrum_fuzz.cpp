@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "core/json_text.h"
 #include "core/json_translator.h"
 #include "core/proto_json.h"
 #include "core/spectrum_rules.h"

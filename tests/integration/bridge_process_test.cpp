@@ -49,7 +49,7 @@ class BridgeProcessTest : public ::testing::Test {
   }
   std::vector<json> recorded() {
     std::vector<json> out;
-    for (const auto& line : file_lines(record_)) out.push_back(json::parse(line));
+    for (const auto& line : child_lines(record_)) out.push_back(json::parse(line));
     return out;
   }
   void ping_pong() {
@@ -203,12 +203,13 @@ TEST_F(BridgeProcessTest, EchoChildRoundTripsMessagesByteForByte) {
 TEST_F(BridgeProcessTest, BadChildLinesGetBridgeErrorAndGoodOnesStillPass) {
   const std::string script = dir_ + "/child.py";
   write_file(script,
-             "import sys, json\n"
+             "import itertools, sys, json\n"
              "hello = sys.stdin.readline()\n"
              "print('{broken', flush=True)\n"
              "print(json.dumps({'type': 'login', 'user': 'u', 'legacyName': 'l', 'password': 'p'}), flush=True)\n"
              "print(json.dumps({'type': 'connected', 'user': 'alice@example.org'}), flush=True)\n"
-             "errors = [json.loads(sys.stdin.readline()) for _ in range(2)]\n"
+             "lines = (json.loads(line) for line in iter(sys.stdin.readline, ''))\n"
+             "errors = list(itertools.islice((m for m in lines if m['type'] == 'bridge.error'), 2))\n"
              "print(json.dumps({'type': 'disconnected', 'user': 'alice@example.org', 'error': 2,\n"
              "                  'message': '|'.join(str(e['line_number']) + ':' + e['error'] for e in errors)}),\n"
              "      flush=True)\n"
@@ -281,7 +282,7 @@ TEST_F(BridgeProcessTest, SigtermAndSigintShutDownCleanly) {
     bridge.signal(sig);
     EXPECT_EQ(bridge.wait(), 0) << bridge.stderr_text();
     EXPECT_TRUE(spectrum.wait_eof(5));
-    EXPECT_EQ(file_lines(out).size(), 1u) << "only bridge.hello, no exit line";
+    EXPECT_EQ(child_lines(out).size(), 1u) << "only bridge.hello, no exit line";
   }
 }
 

@@ -216,6 +216,13 @@ void write_file(const std::string& path, const std::string& text, bool executabl
   chmod(path.c_str(), executable ? 0755 : 0644);
 }
 
+std::vector<std::string> child_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  for (std::string& line : file_lines(path))
+    if (line.rfind("{\"type\":\"bridge.ping\"", 0) != 0) lines.push_back(std::move(line));
+  return lines;
+}
+
 std::vector<std::string> file_lines(const std::string& path) {
   std::vector<std::string> lines;
   std::istringstream in(read_file(path));

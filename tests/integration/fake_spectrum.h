@@ -73,6 +73,8 @@ std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text, bool executable = false);
 // Lines of a file, each parsed as JSON by the caller.
 std::vector<std::string> file_lines(const std::string& path);
+// The lines a child recorded of its stdin, without the bridge's heartbeat (bridge.ping) lines.
+std::vector<std::string> child_lines(const std::string& path);
 // VmRSS of a process in KiB.
 long rss_kib(pid_t pid);
 

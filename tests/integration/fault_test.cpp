@@ -133,7 +133,7 @@ TEST_F(FaultTest, ChildClosingStdoutButStayingAliveKeepsTheBridgeServing) {
   expect_pong();
   spectrum_.send(WrapperMessage::TYPE_EXIT);
   EXPECT_EQ(bridge_.wait(), 0) << bridge_.stderr_text();
-  const auto lines = file_lines(record);
+  const auto lines = child_lines(record);
   ASSERT_EQ(lines.size(), 102u);  // hello, 100 messages, exit
   EXPECT_EQ(nlohmann::json::parse(lines[100])["message"], "99");
 }

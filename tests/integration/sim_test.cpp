@@ -139,8 +139,8 @@ TEST(Sim, ReportsWhatSpectrumWouldDrop) {
   const SimRun r = run_sim(args);
   EXPECT_EQ(r.code, 0) << "findings alone do not fail without --strict: " << r.out;
   for (const char* finding : {"! Spectrum ignores login from a backend", "! type 37 is not in Spectrum's enum",
-                              "! conv_message payload does not parse (missing message)", "! disconnected with error 0",
-                              "! user \"alice\" is not a JID from a LOGIN",
+                              "! conv_message payload lacks required field(s) message: Spectrum drops it",
+                              "! disconnected with error 0", "! user \"alice\" is not a JID from a LOGIN",
                               "! timestamp '2024-01-31 12:00' has no 'T' between date and time: Spectrum throws",
                               "! backend_config: config line 2: 'features.muc' needs a boolean",
                               "! Stats.id is \"1\", not the backend's PID"})

@@ -102,7 +102,7 @@ TEST_F(BridgeTest, StartSendsHelloFirstAndBackendConfigWhenConfigured) {
 
 TEST_F(BridgeTest, PingIsAnsweredWithPongAndStatsAtOnceAndNeverReachesTheChild) {
   make();
-  bridge_->on_spectrum_data(std::string("\x00\x00\x00\x02\x08\x09", 6));
+  const Bridge::SpectrumEvents events = bridge_->on_spectrum_data(std::string("\x00\x00\x00\x02\x08\x09", 6));
   const std::string out = take_spectrum();
   EXPECT_EQ(out.substr(0, 6), std::string("\x00\x00\x00\x02\x08\x0a", 6)) << "PONG first, byte-exact";
   const auto frames = frames_in(out);
@@ -115,7 +115,8 @@ TEST_F(BridgeTest, PingIsAnsweredWithPongAndStatsAtOnceAndNeverReachesTheChild) 
   EXPECT_EQ(stats.init_res(), 100);
   EXPECT_EQ(stats.id(), "4242");
   EXPECT_EQ(take_child(), "");
-  EXPECT_EQ(bridge_->pings(), 1u);
+  EXPECT_EQ(events.pings, 1u);
+  EXPECT_FALSE(events.exit);
 }
 
 TEST_F(BridgeTest, FramesBecomeLinesInOrder) {
@@ -136,10 +137,11 @@ TEST_F(BridgeTest, FramesBecomeLinesInOrder) {
 TEST_F(BridgeTest, ExitIsForwardedAndEndsInput) {
   make();
   const auto m = message("after exit");
-  bridge_->on_spectrum_data(frame_of(WrapperMessage::TYPE_EXIT) + frame_of(WrapperMessage::TYPE_CONV_MESSAGE, &m));
-  EXPECT_TRUE(bridge_->exit_requested());
+  EXPECT_TRUE(
+      bridge_->on_spectrum_data(frame_of(WrapperMessage::TYPE_EXIT) + frame_of(WrapperMessage::TYPE_CONV_MESSAGE, &m))
+          .exit);
   EXPECT_EQ(take_child(), "{\"type\":\"exit\"}\n");
-  bridge_->on_spectrum_data(frame_of(WrapperMessage::TYPE_PING));
+  EXPECT_EQ(bridge_->on_spectrum_data(frame_of(WrapperMessage::TYPE_PING)).pings, 0u);
   EXPECT_EQ(take_child(), "");
   EXPECT_EQ(take_spectrum(), "");
 }

@@ -49,7 +49,7 @@ std::string resolve(std::vector<const char*> args, const std::string& config, Br
   CommandLine cli = parse(std::move(args));
   auto entries = parse_ini(config).entries;
   apply_overrides(cli, entries);
-  return resolve_options(cli, entries, "777", out);
+  return resolve_options(cli, entries, "/etc/t.cfg", "777", out);
 }
 
 TEST(ResolveOptions, ReadsTheJsonBackendSection) {
@@ -63,12 +63,12 @@ TEST(ResolveOptions, ReadsTheJsonBackendSection) {
   EXPECT_EQ(o.port, 5);
   EXPECT_EQ(o.child, (std::vector<std::string>{"/usr/bin/python3", "/etc/my backend.py", "-v"}));
   EXPECT_EQ(o.trace_path, "/var/log/j.example/trace-3-777.jsonl");
-  EXPECT_EQ(o.features, (std::vector<std::string>{"muc", "receipts"}));
-  EXPECT_DOUBLE_EQ(o.shutdown_timeout, 1.5);
-  EXPECT_DOUBLE_EQ(o.ping_timeout, 30);
-  EXPECT_EQ(o.max_message_size, 1000u);
-  EXPECT_EQ(o.buffer_limit, 2000u);
-  EXPECT_EQ(backend_config_text(o),
+  EXPECT_EQ(o.backend_config.features, (std::vector<std::string>{"muc", "receipts"}));
+  EXPECT_DOUBLE_EQ(o.lifecycle.shutdown_timeout, 1.5);
+  EXPECT_DOUBLE_EQ(o.lifecycle.ping_timeout, 30);
+  EXPECT_EQ(o.bridge.max_message_size, 1000u);
+  EXPECT_EQ(o.lifecycle.buffer_limit, 2000u);
+  EXPECT_EQ(backend_config_text(o.backend_config),
             "[registration]\nneedPassword=1\nneedRegistration=1\n[features]\nmuc=1\nreceipts=1\n");
 }
 
@@ -77,15 +77,15 @@ TEST(ResolveOptions, ReadsTheJsonBackendSection) {
 TEST(ResolveOptions, RegistrationDefaultsAreWhatSpectrumDoesWithoutABackendConfig) {
   BridgeOptions o;
   ASSERT_EQ(resolve({"--port", "5", "--child", "cat"}, "[service]\nserver_mode = 1\n", o), "");
-  EXPECT_EQ(backend_config_text(o), "[registration]\nneedPassword=1\nneedRegistration=0\n");
+  EXPECT_EQ(backend_config_text(o.backend_config), "[registration]\nneedPassword=1\nneedRegistration=0\n");
   ASSERT_EQ(resolve({"--port", "5", "--child", "cat"}, "[service]\nserver_mode = false\n", o), "");
-  EXPECT_EQ(backend_config_text(o), "[registration]\nneedPassword=1\nneedRegistration=1\n");
+  EXPECT_EQ(backend_config_text(o.backend_config), "[registration]\nneedPassword=1\nneedRegistration=1\n");
   ASSERT_EQ(resolve({"--port", "5", "--child", "cat"}, "", o), "");
-  EXPECT_TRUE(o.need_registration) << "gateway mode is Spectrum's default";
+  EXPECT_TRUE(o.backend_config.need_registration) << "gateway mode is Spectrum's default";
   ASSERT_EQ(resolve({"--port", "5", "--child", "cat"},
                     "[service]\nserver_mode=1\n[registration]\nneedRegistration=yes\nneedPassword=0\n", o),
             "");
-  EXPECT_EQ(backend_config_text(o), "[registration]\nneedPassword=0\nneedRegistration=1\n");
+  EXPECT_EQ(backend_config_text(o.backend_config), "[registration]\nneedPassword=0\nneedRegistration=1\n");
 }
 
 TEST(ResolveOptions, RegistrationKeysOfTheJsonBackendSectionWin) {
@@ -95,7 +95,7 @@ TEST(ResolveOptions, RegistrationKeysOfTheJsonBackendSectionWin) {
                     "need_registration = on\nneed_password = FALSE\nextra_fields = token, server\nfeatures = muc\n",
                     o),
             "");
-  EXPECT_EQ(backend_config_text(o),
+  EXPECT_EQ(backend_config_text(o.backend_config),
             "[registration]\nneedPassword=0\nneedRegistration=1\nextraField=token\nextraField=server\n"
             "[features]\nmuc=1\n");
   EXPECT_NE(
@@ -110,10 +110,10 @@ TEST(ResolveOptions, JidFallsBackToTheConfigWhenSpectrumPassesNoJ) {
   ASSERT_EQ(
       resolve({"--port", "5", "--child", "cat", "--json_backend.trace=/t/{jid}"}, "[service]\njid = irc.example\n", o),
       "");
-  EXPECT_EQ(o.jid, "irc.example");
+  EXPECT_EQ(o.bridge.jid, "irc.example");
   EXPECT_EQ(o.trace_path, "/t/irc.example");
   ASSERT_EQ(resolve({"--port", "5", "-j", "cli.example", "--child", "cat"}, "[service]\njid = irc.example\n", o), "");
-  EXPECT_EQ(o.jid, "cli.example") << "-j wins";
+  EXPECT_EQ(o.bridge.jid, "cli.example") << "-j wins";
 }
 
 TEST(ResolveOptions, CommandLineWins) {
@@ -122,7 +122,7 @@ TEST(ResolveOptions, CommandLineWins) {
                     "[json_backend]\nchild=python3 x.py\nping_timeout=9\n", o),
             "");
   EXPECT_EQ(o.child, (std::vector<std::string>{"cat", "-u"}));
-  EXPECT_DOUBLE_EQ(o.ping_timeout, 2);
+  EXPECT_DOUBLE_EQ(o.lifecycle.ping_timeout, 2);
 }
 
 TEST(ResolveOptions, SaysWhatToFix) {

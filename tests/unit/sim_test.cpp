@@ -76,42 +76,70 @@ TEST_F(ChecksTest, GoodMessagesHaveNoFindings) {
   EXPECT_TRUE(feed(body(R"({"type":"room_list","room":["r"],"name":["n"],"user":""})")).empty());
 }
 
+// Each message gets exactly the finding that names what Spectrum would do with it.
 TEST_F(ChecksTest, FindsWhatSpectrumWouldDrop) {
-  EXPECT_EQ(feed(body(R"({"type":"disconnected","user":"alice@x","error":0})")).size(), 1u);
-  EXPECT_EQ(feed(body(R"({"type":"connected","user":"bob@x"})")).size(), 1u);
-  EXPECT_EQ(feed(body(R"({"type":"stats","res":1,"init_res":1,"shared":1,"id":"99"})")).size(), 1u);
-  EXPECT_EQ(feed(make_wrapper(WrapperMessage::TYPE_LOGIN)).size(), 1u);
-  EXPECT_EQ(feed(std::string("\x08\x25", 2)).size(), 1u);  // type 37
-  EXPECT_EQ(feed("\xff\xff").size(), 1u);
+  const auto only = [](const std::vector<std::string>& findings, const std::string& says) {
+    EXPECT_EQ(findings.size(), 1u);
+    for (const std::string& f : findings) EXPECT_NE(f.find(says), std::string::npos) << f;
+  };
+  only(feed(body(R"({"type":"disconnected","user":"alice@x","error":0})")), "error 0 (NETWORK_ERROR)");
+  only(feed(body(R"({"type":"connected","user":"bob@x"})")), "\"bob@x\" is not a JID from a LOGIN");
+  only(feed(body(R"({"type":"stats","res":1,"init_res":1,"shared":1,"id":"99"})")), "not the backend's PID 1234");
+  only(feed(make_wrapper(WrapperMessage::TYPE_LOGIN)), "Spectrum ignores login from a backend");
+  only(feed(std::string("\x08\x25", 2)), "type 37 is not in Spectrum's enum");  // type 37
+  only(feed("\xff\xff"), "Spectrum logs PARSING ERROR");
   pbnetwork::Participant p;
   p.set_username("alice@x");
   const std::string partial = p.SerializePartialAsString();
-  const auto missing = feed(make_wrapper(WrapperMessage::TYPE_PARTICIPANT_CHANGED, &partial));
-  ASSERT_EQ(missing.size(), 1u);
-  EXPECT_NE(missing[0].find("missing"), std::string::npos);
+  only(feed(make_wrapper(WrapperMessage::TYPE_PARTICIPANT_CHANGED, &partial)),
+       "participant_changed payload lacks required field(s) room, nickname, flag, status");
   pbnetwork::ConversationMessage m;
   m.set_username("alice@x");
   m.set_buddyname("b");
   m.set_message("m");
   m.set_timestamp("yesterday");
   const std::string stamped = m.SerializeAsString();
-  EXPECT_EQ(feed(make_wrapper(WrapperMessage::TYPE_CONV_MESSAGE, &stamped)).size(), 1u);
+  only(feed(make_wrapper(WrapperMessage::TYPE_CONV_MESSAGE, &stamped)), "Spectrum throws while reading it");
+  m.set_timestamp("20240131T120000+0100");
+  const std::string offset = m.SerializeAsString();
+  only(feed(make_wrapper(WrapperMessage::TYPE_CONV_MESSAGE, &offset)), "not as a UTC offset");
   pbnetwork::BackendConfig c;
   c.set_config("[features]\nmuc=perhaps\n");
-  const std::string config = c.SerializeAsString();
-  EXPECT_EQ(feed(make_wrapper(WrapperMessage::TYPE_BACKEND_CONFIG, &config)).size(), 1u);
+  const std::string bad_config = c.SerializeAsString();
+  only(feed(make_wrapper(WrapperMessage::TYPE_BACKEND_CONFIG, &bad_config)), "needs a boolean");
+  c.set_config("[features]\nmuc=1\n");
+  const std::string no_registration = c.SerializeAsString();
+  only(feed(make_wrapper(WrapperMessage::TYPE_BACKEND_CONFIG, &no_registration)),
+       "backend_config without registration.needRegistration");
+}
+
+TEST_F(ChecksTest, MessagesAboutAUserAfterLogoutAreFound) {
+  checks_.on_sent(Json::parse(R"({"type":"logout","user":"alice@x","legacyName":"alice"})"));
+  const auto findings = feed(body(R"({"type":"buddy_changed","userName":"alice@x","buddyName":"b"})"));
+  ASSERT_EQ(findings.size(), 1u);
+  EXPECT_NE(findings[0].find("\"alice@x\" was logged out"), std::string::npos) << findings[0];
+  checks_.on_sent(Json::parse(R"({"type":"login","user":"alice@x","legacyName":"alice","password":""})"));
+  EXPECT_TRUE(feed(body(R"({"type":"connected","user":"alice@x"})")).empty()) << "logged in again";
 }
 
 TEST_F(ChecksTest, TicksReportMissingPongAndStats) {
+  bool unanswered = false;
   checks_.on_ping_sent();
-  EXPECT_EQ(checks_.on_tick().size(), 1u) << "no first PONG";
+  const auto first = checks_.on_tick(unanswered);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_NE(first[0].find("no PONG before the ping tick"), std::string::npos);
+  EXPECT_FALSE(unanswered) << "a backend never answering is dropped for having no users, not for PING";
   feed(make_wrapper(WrapperMessage::TYPE_PONG));
   checks_.on_ping_sent();
-  auto findings = checks_.on_tick();
-  ASSERT_EQ(findings.size(), 2u) << "PONG outstanding and no STATS";
+  const auto second = checks_.on_tick(unanswered);
+  ASSERT_EQ(second.size(), 2u);
+  EXPECT_NE(second[0].find("no PONG (nor any frame) since the last PING"), std::string::npos);
+  EXPECT_NE(second[1].find("no STATS after PONG"), std::string::npos);
+  EXPECT_TRUE(unanswered);
   checks_.on_ping_sent();
   feed(body(R"({"type":"connected","user":"alice@x"})"));  // any frame counts as liveness
-  EXPECT_TRUE(checks_.on_tick().empty()) << "STATS is reported once only";
+  EXPECT_TRUE(checks_.on_tick(unanswered).empty()) << "STATS is reported once only";
+  EXPECT_FALSE(unanswered);
 }
 
 }  // namespace

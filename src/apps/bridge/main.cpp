@@ -5,18 +5,19 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
-#include "core/bridge.h"
+#include "apps/bridge/bridge_loop.h"
+#include "apps/bridge/trace_writer.h"
+#include "core/bridge_session.h"
 #include "core/ini.h"
 #include "core/options.h"
-#include "io/bridge_runner.h"
 #include "io/descriptors.h"
 #include "io/proc_memory.h"
-#include "io/trace_file.h"
 
 #ifndef S2J_VERSION
 #define S2J_VERSION "0.0.0"
@@ -35,6 +36,11 @@ void write_stderr(s2j::LogLevel level, std::string_view message) {
 int fail(int code, const std::string& message) {
   write_stderr(s2j::LogLevel::kError, message);
   return code;
+}
+
+s2j::MemoryStats memory_of(int pid) {
+  const s2j::ProcessMemory m = s2j::read_process_memory(pid);
+  return s2j::MemoryStats{m.res_kib, m.shared_kib};
 }
 
 }  // namespace
@@ -77,30 +83,28 @@ int main(int argc, char** argv) {
   }
   s2j::apply_overrides(cli, config);
   s2j::BridgeOptions options;
-  error = s2j::resolve_options(cli, config, pid, options);
+  error = s2j::resolve_options(cli, config, config_path, pid, options);
   if (!error.empty()) return fail(EINVAL, error);
+  options.bridge.init_res_kib = s2j::read_process_memory(0).res_kib;
 
   s2j::Logger log(options.log_level, write_stderr);
+  for (const std::string& warning : options.warnings) log.warn(warning);
   google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int, const std::string& message) {
     write_stderr(s2j::LogLevel::kDebug, "protobuf: " + message);
   });
 
-  s2j::TraceFile trace;
+  s2j::TraceWriter trace(log);
   if (!options.trace_path.empty()) {
     const int code = trace.open(options.trace_path);
     if (code != 0) return fail(code, "cannot open trace file '" + options.trace_path + "': " + std::strerror(code));
   }
 
-  s2j::BridgeSettings settings;
-  settings.backend_id = options.backend_id;
-  settings.jid = options.jid;
-  settings.config_path = config_path;
-  settings.config = config;
-  settings.backend_config = s2j::backend_config_text(options);
-  settings.max_message_size = options.max_message_size;
-  settings.init_res_kib = s2j::read_process_memory(0).res_kib;
-  settings.pid = pid;
-
-  s2j::BridgeRunner runner(options, std::move(settings), log, options.trace_path.empty() ? nullptr : &trace);
-  return runner.run();
+  s2j::BridgeSession session(options.bridge, options.lifecycle, log, options.trace_path.empty() ? nullptr : &trace,
+                             [](int child_pid) {
+                               const s2j::MemoryStats self = memory_of(0), child = memory_of(child_pid);
+                               return s2j::MemoryStats{self.res_kib + child.res_kib,
+                                                       self.shared_kib + child.shared_kib};
+                             });
+  s2j::BridgeLoop loop(options, session, log);
+  return loop.run();
 }
