@@ -17,15 +17,15 @@ except ImportError:  # run from a checkout: use the binding next door
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bindings", "python"))
     import spectrum2_bridge
 
-from spectrum2_bridge import Backend, ConnectionError, ParticipantFlag, StatusType
+from spectrum2_bridge import Backend, ConnectionErrorCode, ParticipantFlag, StatusType
 
 # IRC numerics that end a login, and the DISCONNECTED code each maps to.
 LOGIN_ERRORS = {
-    "432": ConnectionError.INVALID_USERNAME,  # erroneous nickname
-    "433": ConnectionError.NAME_IN_USE,
-    "436": ConnectionError.NAME_IN_USE,  # nickname collision
-    "464": ConnectionError.AUTHENTICATION_FAILED,  # password mismatch
-    "465": ConnectionError.AUTHENTICATION_IMPOSSIBLE,  # banned from the server
+    "432": ConnectionErrorCode.INVALID_USERNAME,  # erroneous nickname
+    "433": ConnectionErrorCode.NAME_IN_USE,
+    "436": ConnectionErrorCode.NAME_IN_USE,  # nickname collision
+    "464": ConnectionErrorCode.AUTHENTICATION_FAILED,  # password mismatch
+    "465": ConnectionErrorCode.AUTHENTICATION_IMPOSSIBLE,  # banned from the server
 }
 
 
@@ -60,7 +60,7 @@ class IrcSession:
         try:
             reader, self.writer = await asyncio.open_connection(host, port)
         except OSError as e:
-            self.backend.disconnected(self.user, ConnectionError.INVALID_SETTINGS,
+            self.backend.disconnected(self.user, ConnectionErrorCode.INVALID_SETTINGS,
                                       "cannot reach the IRC server %s:%s: %s" % (host, port, e.strerror or e))
             return
         if self.password:
@@ -74,7 +74,7 @@ class IrcSession:
             self.handle(*parse_line(data.decode("utf-8", "replace").rstrip("\r\n")))
         if not self.closing and self.welcomed:
             # Error 0 asks Spectrum to log the user in again, which is right for a lost connection.
-            self.backend.disconnected(self.user, ConnectionError.NETWORK_ERROR, "connection to the IRC server lost")
+            self.backend.disconnected(self.user, ConnectionErrorCode.NETWORK_ERROR, "connection to the IRC server lost")
         self.writer.close()
 
     def send(self, command, *params):
@@ -105,14 +105,14 @@ class IrcSession:
         elif command == "JOIN":
             channel = params[0]
             self.channels.setdefault(channel, set()).add(sender)
-            b.participant_changed(user, channel, sender, status=StatusType.ONLINE)
+            b.participant_changed(user, sender, channel, status=StatusType.ONLINE)
         elif command == "353":  # NAMES: "= #chan :@op +voice plain"
             channel = params[-2]
             for name in params[-1].split():
                 nick = name.lstrip("@+%&~")
                 self.channels.setdefault(channel, set()).add(nick)
                 flag = ParticipantFlag.MODERATOR if name[:1] in "@&~" else ParticipantFlag.NONE
-                b.participant_changed(user, channel, nick, flag=flag, status=StatusType.ONLINE)
+                b.participant_changed(user, nick, channel, flag=flag, status=StatusType.ONLINE)
         elif command == "332":  # topic on join
             b.subject(user, params[-2], params[-1])
         elif command == "TOPIC":
@@ -120,12 +120,12 @@ class IrcSession:
         elif command in ("PART", "KICK"):
             channel, gone = params[0], (params[1] if command == "KICK" else sender)
             self.channels.get(channel, set()).discard(gone)
-            b.participant_changed(user, channel, gone, status=StatusType.NONE)
+            b.participant_changed(user, gone, channel, status=StatusType.NONE)
         elif command == "QUIT":
             for channel, members in self.channels.items():
                 if sender in members:
                     members.discard(sender)
-                    b.participant_changed(user, channel, sender, status=StatusType.NONE, status_message=params[-1])
+                    b.participant_changed(user, sender, channel, status=StatusType.NONE, status_message=params[-1])
         elif command == "NICK":
             new = params[0]
             if sender == self.nick:
@@ -134,7 +134,7 @@ class IrcSession:
                 if sender in members:
                     members.discard(sender)
                     members.add(new)
-                    b.participant_changed(user, channel, sender, newname=new)
+                    b.participant_changed(user, sender, channel, newname=new)
         elif command == "NOTICE" and "!" not in sender:
             pass  # from the server, not from a user
         elif command in ("PRIVMSG", "NOTICE"):
