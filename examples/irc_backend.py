@@ -238,7 +238,7 @@ class IrcSession:
 class IrcBackend(Backend):
     def on_start(self):
         irc = self.config.get("irc", {})
-        legacy = self.config.get("json_backend", {})  # irc_server / irc_port were read from there once
+        legacy = self.config.get("json_backend", {})  # irc_server / irc_port there work too
         self.host = irc.get("server", legacy.get("irc_server", "127.0.0.1"))
         self.port = int(irc.get("port", legacy.get("irc_port", 6667)))
         self.server_password = irc.get("server_password") or None
