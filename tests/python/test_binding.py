@@ -1,17 +1,25 @@
 """Unit tests of the Python binding, with a fake bridge on the other end of two pipes."""
 import asyncio
 import base64
+import inspect
 import json
 import logging
 import os
+import select
+import subprocess
 import sys
 import threading
+import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bindings", "python"))
+BINDING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "bindings", "python")
+sys.path.insert(0, BINDING)
 
-from spectrum2_bridge import (SPECTRUM_TYPES, Backend, BridgeLogHandler, ConnectionError,  # noqa: E402
+import spectrum2_bridge  # noqa: E402
+from spectrum2_bridge import (SPECTRUM_TYPES, Backend, BridgeLogHandler, ConnectionErrorCode,  # noqa: E402
                               Message, ParticipantFlag, StatusType)
+
+WAIT = 30  # seconds: generous bound for anything awaited on a loaded machine
 
 HELLO = {"type": "bridge.hello", "version": 1, "backend_id": "3", "jid": "irc.example", "config_path": "/x.cfg",
          "config": {"irc": {"server": "127.0.0.1"}}}
@@ -47,7 +55,9 @@ def run(backend_cls, *messages, until_eof=True):
     bridge.write(*messages)
     if until_eof:
         bridge.close_input()
-    asyncio.run(asyncio.wait_for(backend.run(), 10))
+    asyncio.run(asyncio.wait_for(backend.run(), 30))
+    if not until_eof:
+        bridge.close_input()
     bridge.backend_output.close()
     lines = [json.loads(line) for line in bridge._reader.read().splitlines()]
     bridge._reader.close()
@@ -126,20 +136,22 @@ class DispatchTest(unittest.TestCase):
         self.assertEqual(backend.errors, [4])
 
 
+def sent(action):
+    """What a backend sends when `action(backend)` runs in its on_login."""
+    class B(Backend):
+        def on_login(self, msg):
+            action(self)
+
+    _, out = run(B, HELLO, {"type": "login", "user": "a@b", "legacyName": "a", "password": ""})
+    return out
+
+
 class SendTest(unittest.TestCase):
-    def sent(self, action):
-        class B(Backend):
-            def on_login(self, msg):
-                action(self)
-
-        _, out = run(B, HELLO, {"type": "login", "user": "a@b", "legacyName": "a", "password": ""})
-        return out
-
     def test_one_method_per_type_with_wire_names(self):
         photo = b"\x89PNG"
-        out = self.sent(lambda b: (
+        out = sent(lambda b: (
             b.connected("a@b"),
-            b.disconnected("a@b", ConnectionError.AUTHENTICATION_FAILED, "wrong password"),
+            b.disconnected("a@b", ConnectionErrorCode.AUTHENTICATION_FAILED, "wrong password"),
             b.buddy_changed("a@b", "bob", alias="Bob", groups=["G"], status=StatusType.DND, status_message="busy",
                             icon_hash="h", blocked=False),
             b.buddy_removed("a@b", "bob"),
@@ -149,11 +161,11 @@ class SendTest(unittest.TestCase):
             b.attention("a@b", "bob", "hey"),
             b.ack("a@b", "bob", "7"),
             b.typing("a@b", "bob"), b.typed("a@b", "bob"), b.stopped_typing("a@b", "bob"),
-            b.participant_changed("a@b", "#room", "carol", flag=ParticipantFlag.MODERATOR | ParticipantFlag.ME,
+            b.participant_changed("a@b", "carol", "#room", flag=ParticipantFlag.MODERATOR | ParticipantFlag.ME,
                                   status="STATUS_AWAY"),
             b.room_nickname_changed("a@b", "#room", "alice_"),
-            b.room_list(["#a", "#b"], ["A", "B"]),
-            b.vcard("a@b", "bob", 3, fullname="Bob B", photo=photo),
+            b.room_list("a@b", ["#a", "#b"], ["A", "B"]),
+            b.vcard("a@b", 3, "bob", fullname="Bob B", photo=photo),
             b.backend_config({"features": {"muc": True, "rawxml": False}}),
             b.query("status"),
             b.raw_xml("<presence/>"),
@@ -166,9 +178,11 @@ class SendTest(unittest.TestCase):
         self.assertNotIn("xhtml", out[5], "unset optional fields stay absent")
         self.assertEqual(out[8], {"type": "conv_message_ack", "userName": "a@b", "buddyName": "bob", "message": "",
                                   "id": "7"})
-        self.assertEqual(out[12]["flag"], 17)
-        self.assertEqual(out[12]["status"], "STATUS_AWAY")
-        self.assertEqual(out[15]["photo"], base64.b64encode(photo).decode())
+        self.assertEqual(out[12], {"type": "participant_changed", "userName": "a@b", "room": "#room",
+                                   "nickname": "carol", "flag": 17, "status": "STATUS_AWAY"})
+        self.assertEqual(out[14], {"type": "room_list", "room": ["#a", "#b"], "name": ["A", "B"], "user": "a@b"})
+        self.assertEqual(out[15], {"type": "vcard", "userName": "a@b", "buddyName": "bob", "id": 3,
+                                   "fullname": "Bob B", "photo": base64.b64encode(photo).decode()})
         self.assertEqual(out[16], {"type": "backend_config", "config": "[features]\nmuc=1\nrawxml=0\n"})
         self.assertEqual([m["type"] for m in out],
                          ["connected", "disconnected", "buddy_changed", "buddy_removed", "auth_request",
@@ -186,7 +200,11 @@ class SendTest(unittest.TestCase):
         with self.assertRaises(TypeError):
             b.message("a@b", "bob", None)
         with self.assertRaises(TypeError):
-            b.vcard("a@b", "bob", "3")
+            b.vcard("a@b", "bob", 3)  # id comes before the buddy, as in handleVCard
+        with self.assertRaises(TypeError):
+            b.room_list(["#a"], ["A"])  # the user comes first, as in handleRoomList
+        with self.assertRaises(TypeError):
+            b.room_list("a@b", "#a")
         with self.assertRaises(ValueError):
             b.disconnected("a@b", 99)
         with self.assertRaises(KeyError):
@@ -262,6 +280,268 @@ class SendTest(unittest.TestCase):
         logger.error("bad")
         line1 = json.loads(back.readline())
         self.assertEqual(line1, {"type": "bridge.log", "level": "warn", "message": "careful 1"})
+
+
+class ArgumentOrderTest(unittest.TestCase):
+    """Positional arguments follow Spectrum's C++ NetworkPlugin (include/transport/NetworkPlugin.h),
+    so that calls ported from C++ or NetworkPlugin.py do not swap two strings."""
+
+    # sending method -> the C++ method's parameters, in the binding's names
+    CPP = {
+        "connected": ["user"],  # handleConnected
+        "disconnected": ["user", "error", "message"],  # handleDisconnected
+        "buddy_changed": ["user", "buddy", "alias", "groups", "status", "status_message", "icon_hash",
+                          "blocked"],  # handleBuddyChanged
+        "buddy_removed": ["user", "buddy"],  # handleBuddyRemoved
+        "auth_request": ["user", "buddy"],  # handleAuthorization
+        "message": ["user", "buddy", "message", "nickname", "xhtml", "timestamp", "headline", "pm", "carbon",
+                    "attachments"],  # handleMessage
+        "ack": ["user", "buddy", "id"],  # handleMessageAck
+        "attention": ["user", "buddy", "message"],  # handleAttention
+        "subject": ["user", "room", "subject", "nickname"],  # handleSubject
+        "vcard": ["user", "id", "buddy", "fullname", "nickname", "photo"],  # handleVCard
+        "typing": ["user", "buddy"], "typed": ["user", "buddy"], "stopped_typing": ["user", "buddy"],
+        "participant_changed": ["user", "nickname", "room", "flag", "status", "status_message", "newname",
+                                "alias"],  # handleParticipantChanged
+        "room_nickname_changed": ["user", "room", "nickname"],  # handleRoomNicknameChanged
+        "room_list": ["user", "rooms", "names"],  # handleRoomList
+    }
+
+    def test_positional_parameters_match_the_cpp_plugin(self):
+        for name, expected in self.CPP.items():
+            params = inspect.signature(getattr(Backend, name)).parameters.values()
+            positional = [p.name for p in params if p.kind is p.POSITIONAL_OR_KEYWORD and p.name != "self"]
+            self.assertEqual(positional, expected, name)
+
+    def test_calls_written_as_in_cpp_send_the_right_fields(self):
+        out = sent(lambda b: (
+            b.participant_changed("a@b", "carol", "#room", ParticipantFlag.MODERATOR, StatusType.AWAY, "brb",
+                                  "carol_", "Carol"),
+            b.message("a@b", "#room", "hi", "carol", "", "20240131T120000", False, True),
+            b.vcard("a@b", 7, "bob", "Bob B", "bobby", b"img"),
+            b.room_list("", ["#a"], ["A"]),
+        ))
+        self.assertEqual(out[0], {"type": "participant_changed", "userName": "a@b", "room": "#room",
+                                  "nickname": "carol", "flag": 1, "status": "STATUS_AWAY", "statusMessage": "brb",
+                                  "newname": "carol_", "alias": "Carol"})
+        self.assertEqual(out[1], {"type": "conv_message", "userName": "a@b", "buddyName": "#room", "message": "hi",
+                                  "nickname": "carol", "xhtml": "", "timestamp": "20240131T120000",
+                                  "headline": False, "pm": True})
+        self.assertEqual(out[2], {"type": "vcard", "userName": "a@b", "buddyName": "bob", "id": 7,
+                                  "fullname": "Bob B", "nickname": "bobby", "photo": "aW1n"})
+        self.assertEqual(out[3], {"type": "room_list", "room": ["#a"], "name": ["A"]})
+
+
+class EnumNameTest(unittest.TestCase):
+    def test_star_import_leaves_the_builtin_connection_error_alone(self):
+        ns = {}
+        exec("from spectrum2_bridge import *\n"
+             "try:\n"
+             "    raise ConnectionRefusedError('refused')\n"
+             "except ConnectionError as e:\n"
+             "    caught = e\n", ns)
+        self.assertIsInstance(ns["caught"], ConnectionRefusedError)
+        self.assertIs(ns["ConnectionErrorCode"], ConnectionErrorCode)
+        self.assertFalse(hasattr(spectrum2_bridge, "ConnectionError"))
+        self.assertEqual(ConnectionErrorCode.AUTHENTICATION_FAILED, 2)
+
+
+class HandlerNameTest(unittest.TestCase):
+    def warnings_for(self, cls):
+        with self.assertLogs("spectrum2_bridge", level="WARNING") as logs:
+            logging.getLogger("spectrum2_bridge").warning("marker")
+            run(cls, HELLO)
+        return [line for line in logs.output if "marker" not in line]
+
+    def test_misnamed_handlers_are_reported_with_the_closest_name(self):
+        class B(Backend):
+            def on_login(self, msg):
+                pass
+
+            def on_start(self):
+                pass
+
+            def on_message(self, msg):
+                pass
+
+            def on_typing(self, msg):
+                pass
+
+            async def on_joinroom(self, msg):
+                pass
+
+            def on_frobnicate(self, msg):
+                pass
+
+            on_label = "not a method"
+
+        warnings = self.warnings_for(B)
+        self.assertEqual(len(warnings), 4, warnings)
+        by_name = {w.split("B.")[1].split(" ")[0]: w for w in warnings}
+        self.assertIn("did you mean on_conv_message?", by_name["on_message"])
+        self.assertIn("did you mean on_buddy_typing?", by_name["on_typing"])
+        self.assertIn("did you mean on_join_room?", by_name["on_joinroom"])
+        self.assertNotIn("did you mean", by_name["on_frobnicate"])
+        self.assertIn("never called", by_name["on_frobnicate"])
+
+    def test_correct_handlers_give_no_warning(self):
+        self.assertEqual(self.warnings_for(Recorder), [])
+
+
+class StdoutTest(unittest.TestCase):
+    def test_stray_output_goes_to_stderr_not_into_the_protocol(self):
+        script = (
+            "import os, subprocess, sys\n"
+            "sys.path.insert(0, %r)\n"
+            "from spectrum2_bridge import Backend\n"
+            "class B(Backend):\n"
+            "    def on_login(self, msg):\n"
+            "        print('debug print for', msg.user)\n"
+            "        os.write(1, b'raw write to fd 1\\n')\n"
+            "        subprocess.run([sys.executable, '-c', 'print(\"from a child process\")'], check=True)\n"
+            "        self.connected(msg.user)\n"
+            "B.main()\n" % BINDING)
+        lines = "".join(json.dumps(m) + "\n" for m in (HELLO, {"type": "login", "user": "a@b", "legacyName": "a",
+                                                                "password": ""}))
+        proc = subprocess.run([sys.executable, "-c", script], input=lines, capture_output=True, text=True,
+                              timeout=WAIT)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        out = [json.loads(line) for line in proc.stdout.splitlines()]  # every line is protocol
+        self.assertEqual([m for m in out if m["type"] != "bridge.log"], [{"type": "connected", "user": "a@b"}])
+        self.assertIn("debug print for a@b\n", proc.stderr)
+        self.assertIn("raw write to fd 1\n", proc.stderr)
+        self.assertIn("from a child process\n", proc.stderr)
+
+
+class RecordingOutput:
+    """The backend's output: a pipe to the test, remembering which thread wrote each piece."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.writers = []
+
+    def write(self, data):
+        self.writers.append((threading.get_ident(), bytes(data)))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(self.fd, view):]
+
+    def flush(self):
+        pass
+
+
+class LiveBackend:
+    """A backend running on its own thread's event loop, fed and read line by line."""
+
+    def __init__(self, cls):
+        in_r, self.in_w = os.pipe()
+        self.out_r, out_w = os.pipe()
+        self.input = os.fdopen(in_r, "rb", buffering=0)
+        self.output = RecordingOutput(out_w)
+        self.backend = cls(self.input, self.output)
+        self.buffer = b""
+        self.error = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            asyncio.run(self.backend.run())
+        except BaseException as e:  # reported by close()
+            self.error = e
+
+    def write(self, *messages):
+        os.write(self.in_w, b"".join((json.dumps(m) + "\n").encode() for m in messages))
+
+    def read(self):
+        deadline = time.monotonic() + WAIT
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([self.out_r], [], [], left)[0]:
+                raise AssertionError("no line from the backend within %d s" % WAIT)
+            data = os.read(self.out_r, 65536)
+            if not data:
+                raise AssertionError("the backend's output ended")
+            self.buffer += data
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return json.loads(line)
+
+    def close(self):
+        os.close(self.in_w)
+        self.thread.join(WAIT)
+        self.input.close()
+        os.close(self.output.fd)
+        os.close(self.out_r)
+        if self.error is not None:
+            raise self.error
+
+
+class HeartbeatTest(unittest.TestCase):
+    def live(self, cls):
+        live = LiveBackend(cls)
+        self.addCleanup(live.close)
+        live.write(HELLO)
+        return live
+
+    def test_ping_is_answered_with_its_id_from_the_event_loop(self):
+        class B(Backend):
+            def on_start(self):
+                self.loop_thread = threading.get_ident()
+
+        live = self.live(B)
+        live.write({"type": "bridge.ping", "id": "1"})
+        self.assertEqual(live.read(), {"type": "bridge.pong", "id": "1"})
+        live.write({"type": "bridge.ping", "id": "17"}, {"type": "bridge.ping", "id": "18"})
+        self.assertEqual([live.read(), live.read()], [{"type": "bridge.pong", "id": "17"},
+                                                      {"type": "bridge.pong", "id": "18"}])
+        self.assertEqual({thread for thread, _ in live.output.writers}, {live.backend.loop_thread})
+
+    def test_a_handler_blocking_the_loop_delays_the_answer(self):
+        entered, release = threading.Event(), threading.Event()
+
+        class B(Backend):
+            def on_login(self, msg):
+                entered.set()
+                release.wait(WAIT)  # the loop is blocked here
+                self.connected(msg.user)
+
+        live = self.live(B)
+        live.write({"type": "login", "user": "a@b", "legacyName": "a", "password": ""})
+        self.assertTrue(entered.wait(WAIT))
+        live.write({"type": "bridge.ping", "id": "2"})
+        release.set()
+        self.assertEqual([live.read(), live.read()], [{"type": "connected", "user": "a@b"},
+                                                      {"type": "bridge.pong", "id": "2"}])
+
+    def test_a_coroutine_handler_waiting_does_not_delay_the_answer(self):
+        entered = threading.Event()
+
+        class B(Backend):
+            def on_start(self):
+                self.loop = asyncio.get_running_loop()
+                self.release = asyncio.Event()
+                self.order = []
+
+            async def on_login(self, msg):
+                entered.set()
+                await self.release.wait()  # the loop is free meanwhile
+                self.order.append("login")
+                self.connected(msg.user)
+
+            def on_logout(self, msg):
+                self.order.append("logout")
+                self.disconnected(msg.user, ConnectionErrorCode.NETWORK_ERROR)
+
+        live = self.live(B)
+        live.write({"type": "login", "user": "a@b", "legacyName": "a", "password": ""})
+        self.assertTrue(entered.wait(WAIT))
+        live.write({"type": "logout", "user": "a@b", "legacyName": "a"}, {"type": "bridge.ping", "id": "3"})
+        self.assertEqual(live.read(), {"type": "bridge.pong", "id": "3"})  # while on_login still waits
+        live.backend.loop.call_soon_threadsafe(live.backend.release.set)
+        self.assertEqual([live.read(), live.read()], [{"type": "connected", "user": "a@b"},
+                                                      {"type": "disconnected", "user": "a@b", "error": 0,
+                                                       "message": ""}])
+        self.assertEqual(live.backend.order, ["login", "logout"], "lines read meanwhile wait their turn")
 
 
 if __name__ == "__main__":

@@ -25,9 +25,11 @@ class StatusType(enum.IntEnum):
         return cls(value)
 
 
-class ConnectionError(enum.IntEnum):  # noqa: A001 - the protocol's own name
-    """The `error` of disconnected(). 0 and 16 make Spectrum log the user out and in again (up to
-    three times); use another code for failures that will not go away by retrying."""
+class ConnectionErrorCode(enum.IntEnum):
+    """The `error` of disconnected() (the protocol's ConnectionError enum, renamed so that it does
+    not hide Python's built-in ConnectionError). NETWORK_ERROR (0) and OTHER_ERROR (16) make
+    Spectrum log the user out and in again (up to three times); use another code for failures that
+    will not go away by retrying."""
 
     NETWORK_ERROR = 0
     INVALID_USERNAME = 1
