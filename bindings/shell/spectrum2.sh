@@ -39,40 +39,58 @@ declare -gA _S2_V=() _S2_CONF=()  # path -> value of the current message; "secti
 declare -g _S2_RFD=""             # the reader's output, once started
 declare -g _S2_RPID=""
 
-# What jq makes of each input line: one record, "<8 digits: header length><header><body>", where
-# the header is "KIND TOTAL LEN..." and the body is the pieces of those byte lengths, back to back.
-# Kinds: M message (line, type, then path and value pairs), H hello (line, jid, backend_id,
-# config_path, then "section\nkey" and value pairs), P ping (the pong line), E a note for stderr,
-# X exit (line). Lines that need nothing (blank ones, other bridge.* types) give no record.
+# What jq makes of each input line: one record, "<kind><10 digits: length of the code in
+# bytes><bash code><raw bytes>". The code sets variables, with every value quoted by jq's @sh;
+# strings of 256 bytes or more follow the code raw instead, and the code reads them with
+# `_s2_raw LENGTH` (bash parses code much slower than it reads bytes). Kinds: M a message,
+# H hello, P a ping (the pong in _s2_say), E a note for stderr (in _s2_say), X exit. Lines that need
+# nothing (blank ones, other bridge.* types) give no record.
 _S2_READER_JQ='
 def nonul: if (indices("\u0000") | length) > 0 then split("\u0000") | join("") else . end;
 def text: if type == "string" then nonul else tojson end;
-def code: type as $t | if $t == "string" then "s" elif $t == "number" then "n" elif $t == "boolean" then "b"
-  elif $t == "null" then "l" elif $t == "array" then "a" else "o" end;
-def ident: length > 0 and (explode | all(. == 95 or (. >= 65 and . <= 90) or (. >= 97 and . <= 122)
-  or (. >= 48 and . <= 57))) and (.[0:1] | explode[0] | . < 48 or . > 57);
-def pathtext: reduce .[] as $k (""; . + (if ($k | type) == "number" then "[\($k)]"
-  elif ($k | ident) then (if . == "" then $k else "." + $k end) else "[" + ($k | tojson) + "]" end));
-def record($kind; $pieces): ($pieces | map(utf8bytelength)) as $lens
-  | ([$kind, ($lens | add // 0)] + $lens | map(tostring) | join(" ")) as $head
-  | ("0000000" + ($head | utf8bytelength | tostring))[-8:] + $head + ($pieces | join(""));
+def text($nul): if type != "string" then tojson elif $nul then nonul else . end;
+def name($pre): if . == "" or test("[.\\[\\]\"]") then $pre + "[" + tojson + "]"
+  elif $pre == "" then . else $pre + "." + . end;
+def flat($pre; $nul):
+  if type == "array" then
+    range(length) as $i | .[$i] as $v | "\($pre)[\($i)]" as $p
+    | [$p, ($v | text($nul))], ($v | iterables | flat($p; $nul))
+  else
+    (keys_unsorted | join("\u0001") | test("[.\\[\\]\"]|^\u0001|\u0001\u0001|\u0001$|^$")) as $odd
+    | keys_unsorted[] as $k | .[$k] as $v
+    | ($k | if $odd then name($pre) elif $pre == "" then . else $pre + "." + . end) as $p
+    | [$p, ($v | text($nul))], ($v | iterables | flat($p; $nul))
+  end;
+def set($var): utf8bytelength as $n
+  | if $n >= 256 then ["_s2_raw \($n);\($var)=$_s2_t;", .] else ["\($var)=\(@sh);", ""] end;
+def code($text): [$text, ""];
+def record($kind; $parts): ($parts | map(.[0]) | join("")) as $code
+  | $kind + ("000000000" + ($code | utf8bytelength | tostring))[-10:] + $code + ($parts | map(.[1]) | join(""));
 . as $line
 | (try fromjson catch null) as $m
 | if ($m | type) != "object" then
     if $line | test("^[ \t\r]*$") then empty
-    else record("E"; ["spectrum2.sh: unreadable line: " + ($line[0:1024] | nonul)]) end
+    else record("E"; ["spectrum2.sh: unreadable line: " + ($line[0:1024] | nonul) | set("_s2_say")]) end
   else ($m.type | if . == null then "" elif type == "string" then nonul else tojson end) as $type
   | if $type == "bridge.ping" then
-      record("P"; [{type: "bridge.pong"} + (if $m | has("id") then {id: $m.id} else {} end) | tojson])
+      record("P"; [{type: "bridge.pong"} + (if $m | has("id") then {id: $m.id} else {} end) | tojson | set("_s2_say")])
     elif $type == "bridge.hello" then
-      record("H"; [$line] + ([$m.jid, $m.backend_id, $m.config_path] | map(if . == null then "" else text end))
+      record("H"; [($line | set("S2_HELLO"))]
+        + ([["S2_JID", $m.jid], ["S2_BACKEND_ID", $m.backend_id], ["S2_CONFIG_PATH", $m.config_path]]
+           | map(.[0] as $var | .[1] | if . == null then "" else text end | set($var)))
+        + [code("_S2_CONF=();")]
         + [($m.config // {}) | objects | to_entries[] | .key as $s | .value | objects | to_entries[]
-           | (($s + "\n" + .key) | nonul), (.value | if type == "array" then map(text) | join("\n") else text end)])
+           | .key as $k | .value | if type == "array" then map(text) | join("\n") else text end
+           | set("_S2_CONF[" + ($s + "\n" + $k | nonul | @sh) + "]")])
     elif $type == "bridge.error" then
-      record("E"; ["spectrum2.sh: the bridge rejected line \($m.line_number): \($m.error)" | nonul])
+      record("E"; ["spectrum2.sh: the bridge rejected line \($m.line_number): \($m.error)" | nonul | set("_s2_say")])
     elif $type | startswith("bridge.") then empty
-    elif $type == "exit" then record("X"; [$line])
-    else record("M"; [$line, $type] + [$m | paths as $p | ($p | pathtext), (getpath($p) | code + text)])
+    elif $type == "exit" then record("X"; [($line | set("S2_MSG")), code("S2_TYPE=exit;_S2_V=();")])
+    elif ($line | length) < 200 then  # no value can be long: all in one assignment
+      record("M"; [code("S2_MSG=\($line | @sh);S2_TYPE=\($type | @sh);_S2_V=("
+        + ([$m | flat(""; $line | contains("\\u0000")) | "[\(.[0] | @sh)]=\(.[1] | @sh)"] | join(" ")) + ");")])
+    else record("M"; [($line | set("S2_MSG")), ($type | set("S2_TYPE")), code("_S2_V=();")]
+      + [$m | flat(""; $line | contains("\\u0000")) | .[0] as $p | .[1] | set("_S2_V[" + ($p | @sh) + "]")])
     end
   end'
 
@@ -86,7 +104,7 @@ _S2_PLAIN='"[^"\\'$'\x01''-'$'\x1f'']*"'
 _S2_FLAT_ITEM='(-?(0|[1-9][0-9]*)|'$_S2_PLAIN')'
 _S2_FLAT_RE='^\[ *('$_S2_FLAT_ITEM' *(, *'$_S2_FLAT_ITEM' *)*)?\]$'
 _S2_PLAIN_RE='^'$_S2_PLAIN'$'
-_S2_SPECIAL=$'*[\\\\"\x01-\x1f]*'    # a glob: something JSON must escape
+_S2_SPECIAL_RE=$'["\\\\\x01-\x1f]' # something JSON must escape
 _S2_CONTROL=$'*[\x01-\x1f]*'
 _S2_OTHER_CONTROL=$'*[\x01-\x08\x0b\x0c\x0e-\x1f]*'
 
@@ -103,98 +121,73 @@ _s2_stop_reader() {
   _S2_RPID=""
 }
 
-# Reads one record: its kind into _s2_kind, its pieces into _s2_piece[]. Needs LC_ALL=C.
-_s2_record() {
-  local _s2_n _s2_h _s2_b _s2_o=0 _s2_l
-  local -a _s2_head
-  IFS= read -r -N 8 _s2_n <&"$_S2_RFD" && [[ ${#_s2_n} == 8 ]] || return 1
-  IFS= read -r -N $((10#$_s2_n)) _s2_h <&"$_S2_RFD" || return 1
-  local IFS=' '
-  _s2_head=($_s2_h)  # digits and one letter: nothing to glob
-  _s2_kind=${_s2_head[0]}
-  _s2_piece=()
-  if ((_s2_head[1] > 0)); then
-    IFS= read -r -N "${_s2_head[1]}" _s2_b <&"$_S2_RFD" && [[ ${#_s2_b} == "${_s2_head[1]}" ]] || return 1
-    for _s2_l in "${_s2_head[@]:2}"; do
-      _s2_piece+=("${_s2_b:_s2_o:_s2_l}")
-      ((_s2_o += _s2_l))
-    done
-  fi
+_s2_raw() {
+  IFS= read -r -N "$1" -u "$_S2_RFD" _s2_t
 }
 
 s2_read() {
   [[ ${LC_ALL:-${LC_CTYPE:-${LANG:-C}}} == C || ${LC_ALL:-${LC_CTYPE:-${LANG:-C}}} == POSIX ]] || local LC_ALL=C
-  local _s2_kind _s2_i
-  local -a _s2_piece
+  local _s2_h _s2_r _s2_t _s2_say
   [[ -n $_S2_RFD ]] || _s2_start_reader
-  while _s2_record; do
-    case $_s2_kind in
-      M)
-        S2_MSG=${_s2_piece[0]}
-        S2_TYPE=${_s2_piece[1]}
-        _S2_V=()
-        for ((_s2_i = 2; _s2_i < ${#_s2_piece[@]}; _s2_i += 2)); do
-          _S2_V[${_s2_piece[_s2_i]}]=${_s2_piece[_s2_i + 1]:1}
-        done
-        return 0
-        ;;
-      P) printf '%s\n' "${_s2_piece[0]}" ;;
-      E) printf '%s\n' "${_s2_piece[0]}" >&2 ;;
-      H)
-        S2_HELLO=${_s2_piece[0]}
-        S2_JID=${_s2_piece[1]}
-        S2_BACKEND_ID=${_s2_piece[2]}
-        S2_CONFIG_PATH=${_s2_piece[3]}
-        _S2_CONF=()
-        for ((_s2_i = 4; _s2_i < ${#_s2_piece[@]}; _s2_i += 2)); do
-          _S2_CONF[${_s2_piece[_s2_i]}]=${_s2_piece[_s2_i + 1]}
-        done
-        ;;
-      X)
-        S2_MSG=${_s2_piece[0]}
-        S2_TYPE=exit
-        _S2_V=()
-        return 1
-        ;;
+  while IFS= read -r -N 11 -u "$_S2_RFD" _s2_h && [[ $_s2_h =~ ^[A-Z][0-9]{10}$ ]] &&
+    IFS= read -r -N $((10#${_s2_h:1})) -u "$_S2_RFD" _s2_r; do
+    eval "$_s2_r"
+    case ${_s2_h:0:1} in
+      M) return 0 ;;
+      P) printf '%s\n' "$_s2_say" ;;
+      E) printf '%s\n' "$_s2_say" >&2 ;;
+      X) return 1 ;;
     esac
   done
   _s2_stop_reader
   return 1
 }
 
-# _s2_out VAR VALUE: assigns VALUE to VAR if VAR is set, else prints it.
-_s2_out() {
-  if [[ -n $1 ]]; then printf -v "$1" '%s' "$2"; else printf '%s' "$2"; fi
-}
-
 s2_get() {
-  local _s2_var=""
-  if [[ $1 == -v ]]; then _s2_var=$2; shift 2; fi
-  if (($# != 1)); then echo "usage: s2_get [-v VAR] PATH" >&2; return 2; fi
-  local _s2_p=${1#.}
-  if [[ -z ${_S2_V[$_s2_p]+set} ]]; then
-    [[ -z $_s2_var ]] || printf -v "$_s2_var" ''
-    return 1
+  if [[ $1 == -v && $# == 3 ]]; then
+    local -n _s2_ref=$2
+    local _s2_p=${3#.}
+    if [[ -n ${_S2_V[$_s2_p]+set} ]]; then
+      _s2_ref=${_S2_V[$_s2_p]}
+    else
+      _s2_ref=""
+      return 1
+    fi
+  elif (($# == 1)); then
+    local _s2_p=${1#.}
+    [[ -n ${_S2_V[$_s2_p]+set} ]] || return 1
+    printf '%s' "${_S2_V[$_s2_p]}"
+  else
+    echo "usage: s2_get [-v VAR] PATH" >&2
+    return 2
   fi
-  _s2_out "$_s2_var" "${_S2_V[$_s2_p]}"
 }
 
 s2_config() {
-  local _s2_var=""
-  if [[ $1 == -v ]]; then _s2_var=$2; shift 2; fi
-  if (($# != 2)); then echo "usage: s2_config [-v VAR] SECTION KEY" >&2; return 2; fi
-  local _s2_p="$1"$'\n'"$2"
-  if [[ -z ${_S2_CONF[$_s2_p]+set} ]]; then
-    [[ -z $_s2_var ]] || printf -v "$_s2_var" ''
-    return 1
+  if [[ $1 == -v && $# == 4 ]]; then
+    local -n _s2_ref=$2
+    local _s2_p="$3"$'\n'"$4"
+    if [[ -n ${_S2_CONF[$_s2_p]+set} ]]; then
+      _s2_ref=${_S2_CONF[$_s2_p]}
+    else
+      _s2_ref=""
+      return 1
+    fi
+  elif (($# == 2)); then
+    local _s2_p="$1"$'\n'"$2"
+    [[ -n ${_S2_CONF[$_s2_p]+set} ]] || return 1
+    printf '%s' "${_S2_CONF[$_s2_p]}"
+  else
+    echo "usage: s2_config [-v VAR] SECTION KEY" >&2
+    return 2
   fi
-  _s2_out "$_s2_var" "${_S2_CONF[$_s2_p]}"
 }
 
-# Escapes _s2_s for the inside of a JSON string (LC_ALL=C). Bash replaces in time proportional to
-# the string for each match, so long strings go in slices.
+# Escapes _s2_s for the inside of a JSON string; callers skip it when _s2_s does not match
+# $_S2_SPECIAL_RE. Bash replaces in time proportional to the string for each match, so long strings go
+# in slices.
 _s2_escape() {
-  [[ $_s2_s == $_S2_SPECIAL ]] || return 0
+  [[ ${LC_ALL-} == C ]] || local LC_ALL=C
   if ((${#_s2_s} <= 2048)); then
     _s2_escape_small
     return
@@ -203,7 +196,7 @@ _s2_escape() {
   local -a _s2_done=()
   for ((_s2_at = 0; _s2_at < _s2_len; _s2_at += 1024)); do
     _s2_s=${_s2_all:_s2_at:1024}
-    [[ $_s2_s != $_S2_SPECIAL ]] || _s2_escape_small
+    [[ ! $_s2_s =~ $_S2_SPECIAL_RE ]] || _s2_escape_small
     _s2_done+=("$_s2_s")
   done
   local IFS=
@@ -240,16 +233,17 @@ _s2_escape_small() {
 # Numbers, true, false, null, strings without escapes and flat arrays of those go as written; the
 # rest is parsed by jq and goes as jq writes it.
 _s2_json() {
+  [[ ${LC_ALL-} == C ]] || local LC_ALL=C
   [[ $_s2_s =~ $_S2_NUMBER_RE || $_s2_s == true || $_s2_s == false || $_s2_s == null ||
     $_s2_s =~ $_S2_PLAIN_RE || $_s2_s =~ $_S2_FLAT_RE ]] && return 0
   if [[ -z ${_S2_CHECK_PID-} ]]; then
     coproc _S2_CHECK { exec jq -j --unbuffered "$_S2_CHECK_JQ"; }
   fi
   local _s2_n
-  _s2_escape
+  [[ ! $_s2_s =~ $_S2_SPECIAL_RE ]] || _s2_escape
   printf '"%s"\n' "$_s2_s" >&"${_S2_CHECK[1]}"
-  if ! IFS= read -r -N 8 _s2_n <&"${_S2_CHECK[0]}" || [[ ${#_s2_n} != 8 ]] ||
-    ! IFS= read -r -N $((10#$_s2_n)) _s2_s <&"${_S2_CHECK[0]}"; then
+  if ! IFS= read -r -N 8 -u "${_S2_CHECK[0]}" _s2_n || [[ ${#_s2_n} != 8 ]] ||
+    ! IFS= read -r -N $((10#$_s2_n)) -u "${_S2_CHECK[0]}" _s2_s; then
     _s2_why="the jq checker is gone"
     return 1
   fi
@@ -257,11 +251,15 @@ _s2_json() {
   [[ $_s2_s == +* ]] && _s2_s=$_s2_why
 }
 
+# Builds the line in _s2_line: escaping is done in bash, jq is asked only about := values that
+# are not simple.
 s2_send() {
-  [[ ${LC_ALL:-${LC_CTYPE:-${LANG:-C}}} == C || ${LC_ALL:-${LC_CTYPE:-${LANG:-C}}} == POSIX ]] || local LC_ALL=C
-  if (($# < 1)) || [[ -z $1 ]]; then echo "usage: s2_send TYPE [key=text | key:=json]..." >&2; return 2; fi
+  if (($# < 1)) || [[ -z $1 ]]; then
+    echo "usage: s2_send TYPE [key=text | key:=json]..." >&2
+    return 2
+  fi
   local _s2_s=$1 _s2_line _s2_arg _s2_k _s2_keys=$'\ntype\n' _s2_why
-  _s2_escape
+  [[ ! $_s2_s =~ $_S2_SPECIAL_RE ]] || _s2_escape
   _s2_line="{\"type\":\"$_s2_s\""
   shift
   for _s2_arg; do
@@ -274,27 +272,32 @@ s2_send() {
     if [[ $_s2_k == *: ]]; then
       _s2_k=${_s2_k%:}
       if ! _s2_json; then
-        echo "s2_send: $_s2_k:= is not one JSON value: $_s2_why" >&2
+        echo "s2_send: ${_s2_k:0:100}:= is not one JSON value: $_s2_why" >&2
         return 2
       fi
-      _s2_arg=$_s2_s
     else
+      [[ ! $_s2_s =~ $_S2_SPECIAL_RE ]] || _s2_escape
+      _s2_s="\"$_s2_s\""
+    fi
+    if [[ $_s2_k =~ $_S2_SPECIAL_RE ]]; then
+      _s2_arg=$_s2_s
+      _s2_s=$_s2_k
       _s2_escape
-      _s2_arg="\"$_s2_s\""
+      _s2_k=$_s2_s
+      _s2_s=$_s2_arg
     fi
-    if [[ -z $_s2_k ]]; then
-      echo "s2_send: an empty key in '${_s2_arg:0:100}'" >&2
-      return 2
-    fi
-    if [[ $_s2_keys == *$'\n'"$_s2_k"$'\n'* ]]; then
-      [[ $_s2_k == type ]] && echo "s2_send: the type is the first argument, not a key" >&2 ||
+    if [[ $_s2_keys == *$'\n'"$_s2_k"$'\n'* || -z $_s2_k ]]; then
+      if [[ -z $_s2_k ]]; then
+        echo "s2_send: an empty key" >&2
+      elif [[ $_s2_k == type ]]; then
+        echo "s2_send: the type is the first argument, not a key" >&2
+      else
         echo "s2_send: key '${_s2_k:0:100}' given twice" >&2
+      fi
       return 2
     fi
     _s2_keys+=$_s2_k$'\n'
-    _s2_s=$_s2_k
-    _s2_escape
-    _s2_line+=",\"$_s2_s\":$_s2_arg"
+    _s2_line+=",\"$_s2_k\":$_s2_s"
   done
   printf '%s}\n' "$_s2_line"
 }

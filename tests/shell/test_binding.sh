@@ -100,7 +100,7 @@ check "a large := value" "same" "$(jq -j '.a | join("\n")' "$tmp/big.arr" | cmp 
 # --- s2_read and s2_get ----------------------------------------------------------------------
 
 hello='{"type":"bridge.hello","version":1,"backend_id":"4","jid":"j.example","config_path":"/c.cfg","config":{"irc":{"server":"127.0.0.1","port":"6667","join":["#a","#b"]},"":{"top":"t"}}}'
-login='{"type":"login","user":"alice@x","legacyName":"alice","password":"p w","settings":{"value":{"send_headlines":"0","a-b":"1"}}}'
+login='{"type":"login","user":"alice@x","legacyName":"alice","password":"p w","settings":{"value":{"send_headlines":"0","a.b":"1"}}}'
 feed "$hello
 
   
@@ -116,7 +116,7 @@ $login
     login) got[msg]=$S2_MSG; got[hello]="$S2_JID|$S2_BACKEND_ID|$S2_CONFIG_PATH"; got[helloline]=$S2_HELLO
       s2_config -v got[server] irc server; got[port]=$(s2_config irc port); got[join]=$(s2_config irc join)
       got[top]=$(s2_config "" top); s2_config irc nothing; got[noconf]=$?
-      s2_get -v got[nested] settings.value.send_headlines; s2_get -v got[odd] "settings.value[\"a-b\"]"
+      s2_get -v got[nested] settings.value.send_headlines; s2_get -v got[odd] "settings.value[\"a.b\"]"; s2_get -v got[notodd] settings.value.a.b; got[notodd]+=$?
       got[obj]=$(s2_get settings.value); got[dot]=$(s2_get .user) ;;
     buddy_changed) got[group]=$(s2_get group); got[g1]=$(s2_get "group[1]") ;;
   esac'
@@ -131,8 +131,9 @@ check "config: a repeated key, one value per line" $'#a\n#b' "${got[join]}"
 check "config: keys before any section" "t" "${got[top]}"
 check "config: absent is status 1" "1" "${got[noconf]}"
 check "get: nested path" "0" "${got[nested]}"
-check "get: a key that is not a name" "1" "${got[odd]}"
-check "get: an object is compact JSON" '{"send_headlines":"0","a-b":"1"}' "${got[obj]}"
+check "get: a key with a dot in it" "1" "${got[odd]}"
+check "get: ... is not a path through two objects" "1" "${got[notodd]}"
+check "get: an object is compact JSON" '{"send_headlines":"0","a.b":"1"}' "${got[obj]}"
 check "get: a leading dot is allowed" "alice@x" "${got[dot]}"
 check "get: an array is compact JSON" '["G1","G2"]' "${got[group]}"
 check "get: an array element" "G2" "${got[g1]}"
