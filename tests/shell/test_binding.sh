@@ -56,6 +56,8 @@ check "flat arrays go as written" '{"type":"x","a":[ "x" , 15,-2 ],"e":[],"z":[7
 check "keys are escaped too" '{"type":"x","k\"é\n":"v"}' "$(s2_send x $'k"é\n=v')"
 check "non-ASCII passes through as UTF-8" '{"type":"x","m":"é ü 漢字 😀"}' "$(s2_send x m='é ü 漢字 😀')"
 check "the same bytes whatever the locale" "$(LC_ALL=C s2_send x m=$'é\x01"')" "$(LC_ALL=C.UTF-8 s2_send x m=$'é\x01"')"
+check "bytes that are not UTF-8 pass through, escaped the same in any locale" \
+  "$(LC_ALL=C s2_send x m=$'a\xff"\x01\xc3' k$'\xfe\n'=1)" "$(LC_ALL=C.UTF-8 s2_send x m=$'a\xff"\x01\xc3' k$'\xfe\n'=1)"
 check "escapes" '{"type":"x","m":"q\" b\\ n\n t\t r\r \u0001 \u001f '$'\x7f''"}' \
   "$(s2_send x m=$'q" b\\ n\n t\t r\r \x01 \x1f \x7f')"
 check "DEL goes as it is" $'{"type":"x","m":"\x7f"}' "$(s2_send x m=$'\x7f')"
@@ -162,6 +164,25 @@ check "get: non-ASCII" "0:é😀" "${got[u]}"
 check "get: NUL cannot be held by bash and is dropped" "0:ab" "${got[nul]}"
 check "get: absent is status 1 and empty" "1:" "${got[absent]}"
 check "get: absent prints nothing" "/1" "${got[pabsent]}"
+
+# Long strings travel apart from the short ones; quotes of every kind inside.
+long=$(printf "it's \"long\" %.0s" {1..30})
+jq -nc --arg l "$long" '{type: "x", a: "it'"'"'s", b: $l, c: [1, $l, {d: $l}], e: "\n"}' >"$tmp/long.in"
+feed "$(<"$tmp/long.in")
+" 'got[msg]=$S2_MSG; for k in a b "c[1]" "c[2].d" e; do s2_get -v v "$k"; got[$k]=$v; done'
+check "long: S2_MSG" "$(<"$tmp/long.in")" "${got[msg]}"
+check "long: short value with a quote" "it's" "${got[a]}"
+check "long: long value" "$long" "${got[b]}"
+check "long: long array element" "$long" "${got[c[1]]}"
+check "long: long value in an object in an array" "$long" "${got[c[2].d]}"
+check "long: short value after the long ones" $'\n' "${got[e]}"
+feed "$(jq -nc --arg l "$long" '{type: "bridge.hello", jid: $l, backend_id: "1", config: {s: {k: $l}}}')
+{\"type\":\"bridge.ping\",\"id\":$(jq -n --arg l "$long" '$l')}
+{\"type\":\"x\"}
+" 'got[jid]=$S2_JID; s2_config -v got[k] s k'
+check "long: hello" "$long" "${got[jid]}"
+check "long: config" "$long" "${got[k]}"
+check "long: pong" "$(jq -nc --arg l "$long" '{type: "bridge.pong", id: $l}')" "$(<"$tmp/out")"
 
 # --- the heartbeat ----------------------------------------------------------------------------
 # A ping is answered by the s2_read that meets it, and never reaches the caller.
