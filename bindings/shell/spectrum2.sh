@@ -10,7 +10,7 @@
 # s2_read              reads the next message: S2_MSG (the JSON line as received) and S2_TYPE.
 #                      Returns 1 at the end of input or on "exit". bridge.hello sets S2_JID,
 #                      S2_BACKEND_ID, S2_CONFIG_PATH and S2_HELLO and is not returned; bridge.ping is
-#                      answered with bridge.pong; bridge.error lines go to stderr.
+#                      answered with bridge.pong; bridge.error and unreadable lines go to stderr.
 # s2_get [-v VAR] PATH prints a field of the message (or assigns it to VAR, exactly): PATH is a
 #                      field name, or a path such as group[1] or settings.value.send_headlines.
 #                      Strings come out as they are, other values as compact JSON (false, 3,
@@ -26,7 +26,9 @@
 # The binding reads its standard input through one long-running jq process, and runs a second one
 # only to check := values that are not plain numbers, literals or flat arrays; a message costs no
 # process. Standard input is taken over by the first s2_read: commands run by handlers read
-# /dev/null.
+# /dev/null. Names beginning with _s2_ or _S2_ are the binding's.
+
+# shellcheck disable=SC2034,SC2016,SC2053  # variables for the caller; jq programs; glob patterns
 
 S2_MSG=""
 S2_TYPE=""
@@ -144,7 +146,7 @@ s2_read() {
 }
 
 s2_get() {
-  if [[ $1 == -v && $# == 3 ]]; then
+  if [[ ${1-} == -v && $# == 3 ]]; then
     local -n _s2_ref=$2
     local _s2_p=${3#.}
     if [[ -n ${_S2_V[$_s2_p]+set} ]]; then
@@ -164,7 +166,7 @@ s2_get() {
 }
 
 s2_config() {
-  if [[ $1 == -v && $# == 4 ]]; then
+  if [[ ${1-} == -v && $# == 4 ]]; then
     local -n _s2_ref=$2
     local _s2_p="$3"$'\n'"$4"
     if [[ -n ${_S2_CONF[$_s2_p]+set} ]]; then
@@ -303,5 +305,5 @@ s2_send() {
 }
 
 s2_log() {
-  s2_send bridge.log level="$1" message="$2"
+  s2_send bridge.log level="${1-}" message="${2-}"
 }
