@@ -2,6 +2,8 @@
 # Tests of bindings/shell/spectrum2.sh: the value rules of s2_send and s2_get, reading, the
 # heartbeat, large values. Every check compares exact bytes.
 set -u
+unset LC_ALL LC_CTYPE
+export LANG=C.UTF-8  # a multibyte locale: the binding must count bytes where it has to
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$here/../../bindings/shell/spectrum2.sh"
 tmp=$(mktemp -d)
@@ -22,6 +24,7 @@ check() {  # check NAME EXPECTED ACTUAL
 # afterwards, with got[types] (the types returned), got[after] ($S2_TYPE at the end).
 feed() {
   printf '%s' "$1" >"$tmp/in"
+  rm -f "$tmp/got"
   (
     declare -A got=([types]="")
     while s2_read; do
@@ -32,8 +35,13 @@ feed() {
     declare -p got >"$tmp/got"
   ) <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
   local saved
-  saved=$(<"$tmp/got")
-  eval "${saved/declare -A/declare -gA}"
+  if [[ -s $tmp/got ]]; then
+    saved=$(<"$tmp/got")
+    eval "${saved/declare -A/declare -gA}"
+  else
+    declare -gA got=()
+    check "the reading loop ran to its end" "yes" "no"
+  fi
 }
 
 # --- s2_send: how arguments become JSON --------------------------------------------------------
@@ -122,23 +130,23 @@ $login
       got[obj]=$(s2_get settings.value); got[dot]=$(s2_get .user) ;;
     buddy_changed) got[group]=$(s2_get group); got[g1]=$(s2_get "group[1]") ;;
   esac'
-check "read: types returned" "login buddy_changed " "${got[types]}"
-check "read: ends on exit, S2_TYPE is exit" "exit" "${got[after]}"
-check "read: S2_MSG is the line as received" "$login" "${got[msg]}"
-check "read: hello" "j.example|4|/c.cfg" "${got[hello]}"
-check "read: S2_HELLO" "$hello" "${got[helloline]}"
-check "config: s2_config -v" "127.0.0.1" "${got[server]}"
-check "config: printed" "6667" "${got[port]}"
-check "config: a repeated key, one value per line" $'#a\n#b' "${got[join]}"
-check "config: keys before any section" "t" "${got[top]}"
-check "config: absent is status 1" "1" "${got[noconf]}"
-check "get: nested path" "0" "${got[nested]}"
-check "get: a key with a dot in it" "1" "${got[odd]}"
-check "get: ... is not a path through two objects" "1" "${got[notodd]}"
-check "get: an object is compact JSON" '{"send_headlines":"0","a.b":"1"}' "${got[obj]}"
-check "get: a leading dot is allowed" "alice@x" "${got[dot]}"
-check "get: an array is compact JSON" '["G1","G2"]' "${got[group]}"
-check "get: an array element" "G2" "${got[g1]}"
+check "read: types returned" "login buddy_changed " "${got[types]-}"
+check "read: ends on exit, S2_TYPE is exit" "exit" "${got[after]-}"
+check "read: S2_MSG is the line as received" "$login" "${got[msg]-}"
+check "read: hello" "j.example|4|/c.cfg" "${got[hello]-}"
+check "read: S2_HELLO" "$hello" "${got[helloline]-}"
+check "config: s2_config -v" "127.0.0.1" "${got[server]-}"
+check "config: printed" "6667" "${got[port]-}"
+check "config: a repeated key, one value per line" $'#a\n#b' "${got[join]-}"
+check "config: keys before any section" "t" "${got[top]-}"
+check "config: absent is status 1" "1" "${got[noconf]-}"
+check "get: nested path" "0" "${got[nested]-}"
+check "get: a key with a dot in it" "1" "${got[odd]-}"
+check "get: ... is not a path through two objects" "1" "${got[notodd]-}"
+check "get: an object is compact JSON" '{"send_headlines":"0","a.b":"1"}' "${got[obj]-}"
+check "get: a leading dot is allowed" "alice@x" "${got[dot]-}"
+check "get: an array is compact JSON" '["G1","G2"]' "${got[group]-}"
+check "get: an array element" "G2" "${got[g1]-}"
 check "read: bridge.error and unreadable lines go to stderr" \
   $'spectrum2.sh: the bridge rejected line 2: bad line\nspectrum2.sh: unreadable line: not json' "$(<"$tmp/err")"
 check "read: nothing is written for them" "" "$(<"$tmp/out")"
@@ -150,38 +158,38 @@ feed '{"type":"x","s":"text","e":"","f":false,"t":true,"z":null,"n":-1.5,"i":42,
     if s2_get -v v "$k"; then got[$k]="0:$v"; else got[$k]="$?:$v"; fi
     got[p$k]=$(s2_get "$k"; echo "/$?")
   done'
-check "get: a string" "0:text" "${got[s]}"
-check "get: an empty string is there" "0:" "${got[e]}"
-check "get: false" "0:false" "${got[f]}"
-check "get: true" "0:true" "${got[t]}"
-check "get: null" "0:null" "${got[z]}"
-check "get: numbers" "0:-1.5 0:42" "${got[n]} ${got[i]}"
-check "get: empty containers" "0:[] 0:{}" "${got[a]} ${got[o]}"
-check "get -v keeps trailing newlines" $'0:a\n\n' "${got[nl]}"
-check "get prints the value exactly, no newline added" $'a\n\n/0' "${got[pnl]}"
-check "get: control characters" $'0:\x01\t"\\' "${got[c]}"
-check "get: non-ASCII" "0:é😀" "${got[u]}"
-check "get: NUL cannot be held by bash and is dropped" "0:ab" "${got[nul]}"
-check "get: absent is status 1 and empty" "1:" "${got[absent]}"
-check "get: absent prints nothing" "/1" "${got[pabsent]}"
+check "get: a string" "0:text" "${got[s]-}"
+check "get: an empty string is there" "0:" "${got[e]-}"
+check "get: false" "0:false" "${got[f]-}"
+check "get: true" "0:true" "${got[t]-}"
+check "get: null" "0:null" "${got[z]-}"
+check "get: numbers" "0:-1.5 0:42" "${got[n]-} ${got[i]-}"
+check "get: empty containers" "0:[] 0:{}" "${got[a]-} ${got[o]-}"
+check "get -v keeps trailing newlines" $'0:a\n\n' "${got[nl]-}"
+check "get prints the value exactly, no newline added" $'a\n\n/0' "${got[pnl]-}"
+check "get: control characters" $'0:\x01\t"\\' "${got[c]-}"
+check "get: non-ASCII" "0:é😀" "${got[u]-}"
+check "get: NUL cannot be held by bash and is dropped" "0:ab" "${got[nul]-}"
+check "get: absent is status 1 and empty" "1:" "${got[absent]-}"
+check "get: absent prints nothing" "/1" "${got[pabsent]-}"
 
 # Long strings travel apart from the short ones; quotes of every kind inside.
-long=$(printf "it's \"long\" %.0s" {1..30})
+long=$(printf "it's \"long\" é😀 %.0s" {1..30})
 jq -nc --arg l "$long" '{type: "x", a: "it'"'"'s", b: $l, c: [1, $l, {d: $l}], e: "\n"}' >"$tmp/long.in"
 feed "$(<"$tmp/long.in")
 " 'got[msg]=$S2_MSG; for k in a b "c[1]" "c[2].d" e; do s2_get -v v "$k"; got[$k]=$v; done'
-check "long: S2_MSG" "$(<"$tmp/long.in")" "${got[msg]}"
-check "long: short value with a quote" "it's" "${got[a]}"
-check "long: long value" "$long" "${got[b]}"
+check "long: S2_MSG" "$(<"$tmp/long.in")" "${got[msg]-}"
+check "long: short value with a quote" "it's" "${got[a]-}"
+check "long: long value" "$long" "${got[b]-}"
 check "long: long array element" "$long" "${got[c[1]]}"
 check "long: long value in an object in an array" "$long" "${got[c[2].d]}"
-check "long: short value after the long ones" $'\n' "${got[e]}"
+check "long: short value after the long ones" $'\n' "${got[e]-}"
 feed "$(jq -nc --arg l "$long" '{type: "bridge.hello", jid: $l, backend_id: "1", config: {s: {k: $l}}}')
 {\"type\":\"bridge.ping\",\"id\":$(jq -n --arg l "$long" '$l')}
 {\"type\":\"x\"}
 " 'got[jid]=$S2_JID; s2_config -v got[k] s k'
-check "long: hello" "$long" "${got[jid]}"
-check "long: config" "$long" "${got[k]}"
+check "long: hello" "$long" "${got[jid]-}"
+check "long: config" "$long" "${got[k]-}"
 check "long: pong" "$(jq -nc --arg l "$long" '{type: "bridge.pong", id: $l}')" "$(<"$tmp/out")"
 
 # --- the heartbeat ----------------------------------------------------------------------------
@@ -192,10 +200,10 @@ feed '{"type":"a"}
 {"type":"b"}
 {"type":"bridge.ping","id":"9"}
 ' 'got[$S2_TYPE]=$(cat "$tmp/out")'
-check "ping: not returned" "a b " "${got[types]}"
-check "ping: not answered before s2_read is called again" "" "${got[a]}"
+check "ping: not returned" "a b " "${got[types]-}"
+check "ping: not answered before s2_read is called again" "" "${got[a]-}"
 check "ping: answered by the next s2_read, id kept" \
-  $'{"type":"bridge.pong","id":"7"}\n{"type":"bridge.pong","id":"x\\"y"}' "${got[b]}"
+  $'{"type":"bridge.pong","id":"7"}\n{"type":"bridge.pong","id":"x\\"y"}' "${got[b]-}"
 check "ping: the last one answered before the end" \
   $'{"type":"bridge.pong","id":"7"}\n{"type":"bridge.pong","id":"x\\"y"}\n{"type":"bridge.pong","id":"9"}' \
   "$(<"$tmp/out")"
@@ -215,7 +223,7 @@ feed '{"type":"one","k":"v"}
 ' 'got[k]=$(s2_get k)'
 feed '{"type":"two"}
 ' 'got[k]=$(s2_get k; echo "/$?")'
-check "a second input starts afresh" "two //1" "${got[types]}/${got[k]}"
+check "a second input starts afresh" "two //1" "${got[types]-}/${got[k]-}"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
