@@ -397,9 +397,9 @@ int main(int argc, char** argv) {
                             : Counts{200000, 2000, 1000, 2000, {{1024, 20000}, {65536, 1000}, {1 << 20, 50}}};
   const Counts python_counts = quick ? Counts{2000, 100, 100, 300, {{1024, 500}, {65536, 20}, {1 << 20, 3}}}
                                      : Counts{100000, 1000, 500, 2000, {{1024, 10000}, {65536, 500}, {1 << 20, 20}}};
-  // bash + jq runs a few jq processes per message; 128 KiB is the most one argument may carry.
-  const Counts shell_counts =
-      quick ? Counts{50, 10, 20, 300, {{1024, 10}}} : Counts{300, 50, 100, 2000, {{1024, 100}, {65536, 10}}};
+  // bash + jq: thousands of messages per second, far fewer for large ones.
+  const Counts shell_counts = quick ? Counts{500, 100, 50, 300, {{1024, 100}, {65536, 10}, {1 << 20, 2}}}
+                                    : Counts{20000, 2000, 500, 2000, {{1024, 5000}, {65536, 200}, {1 << 20, 5}}};
   const std::vector<Backend> backends = {
       {"a", "native C++ echo (protobuf directly)", {build + "/bench/native_echo_backend"}, false, fast},
       {"b", "bridge + /bin/cat", {bridge, "--child", "cat", "--log-level", "warn"}, true, fast},

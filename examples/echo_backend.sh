@@ -6,15 +6,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/../bindings/shell/spectrum2.sh"
 while s2_read; do
   case "$S2_TYPE" in
     login)
-      user="$(s2_get user)"
+      s2_get -v user user
       s2_log info "$user logs in"
       s2_send connected user="$user"
       s2_send buddy_changed userName="$user" buddyName=echo alias=Echo group:='["Bots"]' \
         status=STATUS_ONLINE statusMessage="I repeat what you say"
       ;;
     conv_message)
-      [ "$(s2_get buddyName)" = echo ] &&
-        s2_send conv_message userName="$(s2_get userName)" buddyName=echo message="$(s2_get message)"
+      s2_get -v buddy buddyName
+      if [ "$buddy" = echo ]; then
+        s2_get -v user userName
+        s2_get -v text message
+        s2_send conv_message userName="$user" buddyName=echo message="$text"
+      fi
       ;;
   esac
 done
