@@ -379,11 +379,12 @@ void SimEngine::finish() {
   phase_ = Phase::kDone;
   phase_deadline_.reset();
   give_up_.reset();
+  // Keys of their own: "sent"/"received" would read as message entries.
   nlohmann::ordered_json figures{{"result", failures_.empty() ? "pass" : "fail"},
-                                 {"sent", sent_},
-                                 {"received", received_},
-                                 {"expectations", expectations_},
-                                 {"findings", findings_}};
+                                 {"messages_sent", sent_},
+                                 {"messages_received", received_},
+                                 {"expectations_met", expectations_},
+                                 {"findings_count", findings_}};
   const std::string summary = std::to_string(sent_) + " sent, " + std::to_string(received_) + " received, " +
                               std::to_string(expectations_) + " expectation(s) met, " + std::to_string(findings_) +
                               " finding(s)";
