@@ -115,7 +115,8 @@ void Lifecycle::on_child_exit(int64_t status, int signal, double now) {
   heartbeat_.stop();
   watchdog_.stop();
   const int code = signal != 0 ? 128 + signal : static_cast<int>(status);
-  const std::string how = signal != 0 ? "was killed by " + signal_name(signal) : "exited with code " + std::to_string(status);
+  const std::string how =
+      signal != 0 ? "was killed by " + signal_name(signal) : "exited with code " + std::to_string(status);
   if (phase_ == Phase::kStopping) {
     log_.info("child " + how);
   } else {
@@ -153,9 +154,9 @@ void Lifecycle::on_queues(size_t to_child, size_t to_spectrum, double now) {
   if (child_output_open_) {
     switch (toward_spectrum_.update(to_spectrum)) {
       case Backpressure::Change::kPause:
-        log_.log(toward_spectrum_.pauses() == 1 ? LogLevel::kWarn : LogLevel::kDebug,
-                 "Spectrum is not reading (" + std::to_string(to_spectrum) +
-                     " bytes queued); pausing reads from the child");
+        log_.log(
+            toward_spectrum_.pauses() == 1 ? LogLevel::kWarn : LogLevel::kDebug,
+            "Spectrum is not reading (" + std::to_string(to_spectrum) + " bytes queued); pausing reads from the child");
         act(Kind::kPauseChild);
         break;
       case Backpressure::Change::kResume:
@@ -191,11 +192,13 @@ void Lifecycle::on_time(double now) {
     climb(ladder_.start(now, StopLadder::Rung::kTerminate));
   }
   if (phase_ == Phase::kRunning) {
-    if (const std::optional<uint64_t> id = heartbeat_.on_time(now)) act(Kind::kSendChildPing, static_cast<int64_t>(*id));
+    if (const std::optional<uint64_t> id = heartbeat_.on_time(now))
+      act(Kind::kSendChildPing, static_cast<int64_t>(*id));
   }
   climb(ladder_.on_time(now));
   if (output_deadline_ && now >= *output_deadline_) {
-    log_.warn("the child's stdout is still open " + seconds(settings_.shutdown_timeout) + " after it exited; closing it");
+    log_.warn("the child's stdout is still open " + seconds(settings_.shutdown_timeout) +
+              " after it exited; closing it");
     output_deadline_.reset();
     child_output_open_ = false;
     act(Kind::kStopReadingChild);
@@ -231,8 +234,7 @@ void Lifecycle::stop(const std::string& reason, double now) {
   watchdog_.stop();
   heartbeat_.stop();
   exit_code_ = 0;
-  log_.info(reason + ": closing the child's stdin, waiting " + seconds(settings_.shutdown_timeout) +
-            " for it to exit");
+  log_.info(reason + ": closing the child's stdin, waiting " + seconds(settings_.shutdown_timeout) + " for it to exit");
   act(Kind::kPauseSpectrum);
   climb(ladder_.start(now));
 }

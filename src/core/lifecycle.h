@@ -39,13 +39,13 @@ constexpr int kExitChildHung = 124;      // as timeout(1) does
 
 struct LifecycleAction {
   enum class Kind {
-    kConnect,           // connect to Spectrum; report with on_connected()
-    kSpawnChild,        // start the child; report with on_child_started()
-    kStartBridge,       // the child runs: greet it, announce the backend config, read both sides
-    kSendChildPing,     // a bridge.ping line with id `value`
-    kPauseSpectrum,     // stop reading from Spectrum
+    kConnect,        // connect to Spectrum; report with on_connected()
+    kSpawnChild,     // start the child; report with on_child_started()
+    kStartBridge,    // the child runs: greet it, announce the backend config, read both sides
+    kSendChildPing,  // a bridge.ping line with id `value`
+    kPauseSpectrum,  // stop reading from Spectrum
     kResumeSpectrum,
-    kPauseChild,        // stop reading the child's stdout
+    kPauseChild,  // stop reading the child's stdout
     kResumeChild,
     kCloseChildInput,   // close the child's stdin once what is queued for it is written
     kSignalChild,       // send signal `value` to the child

@@ -102,11 +102,23 @@ std::string TraceRedactor::mask_secrets(std::string_view text) const {
   return out;
 }
 
+void TraceRedactor::mask_strings(nlohmann::ordered_json& value) const {
+  if (value.is_string()) {
+    value = mask_secrets(value.get_ref<const std::string&>());
+  } else if (value.is_structured()) {
+    for (auto& item : value) mask_strings(item);
+  }
+}
+
 std::string TraceRedactor::redact(std::string_view msg_json) const {
   std::string out = mask_secrets(msg_json);
-  if (!mentions_secret_word(out)) return out;
+  // A secret escaped twice (a line quoted in a string of a line quoted in a string) shows only once the
+  // strings are decoded.
+  const bool nested = !secrets_.empty() && out.find("\\\\") != std::string::npos;
+  if (!nested && !mentions_secret_word(out)) return out;
   nlohmann::ordered_json value = parse_json<nlohmann::ordered_json>(out);
   if (value.is_discarded()) return json_text(nlohmann::json("(not shown: an unparsable line that may hold a secret)"));
+  if (nested) mask_strings(value);
   redact_secret_members(value);
   return json_text(value);
 }

@@ -41,6 +41,8 @@ class TraceRedactor {
   bool has_secrets() const { return !secrets_.empty(); }
 
  private:
+  void mask_strings(nlohmann::ordered_json& value) const;
+
   std::vector<std::string> secrets_;  // each as written raw and as escaped inside a JSON string
 };
 

@@ -26,7 +26,8 @@ std::vector<ProcessInfo> processes_in_session(pid_t sid) {
     char state = 0;
     long ppid = 0, pgrp = 0, session = 0;
     if (!(rest >> state >> ppid >> pgrp >> session)) continue;
-    if (session == sid && state != 'Z') found.push_back(ProcessInfo{static_cast<pid_t>(pid), text.substr(open + 1, close - open - 1)});
+    if (session == sid && state != 'Z')
+      found.push_back(ProcessInfo{static_cast<pid_t>(pid), text.substr(open + 1, close - open - 1)});
   }
   closedir(proc);
   return found;

@@ -37,8 +37,8 @@ void TcpClient::connect(uv_loop_t* loop, Stream& stream, const std::string& host
   status = stream.init_tcp(loop);
   if (status == 0) {
     request_.data = this;
-    status = uv_tcp_connect(&request_, reinterpret_cast<uv_tcp_t*>(stream.handle()), resolver.addrinfo->ai_addr,
-                            connect_cb);
+    status =
+        uv_tcp_connect(&request_, reinterpret_cast<uv_tcp_t*>(stream.handle()), resolver.addrinfo->ai_addr, connect_cb);
   }
   uv_freeaddrinfo(resolver.addrinfo);
   if (status != 0) fail_soon(loop, status);

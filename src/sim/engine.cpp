@@ -23,8 +23,7 @@ std::string seconds(double s) {
 
 }  // namespace
 
-SimEngine::SimEngine(SimSettings settings)
-    : settings_(settings), ladder_(settings.exit_grace, settings.kill_delay) {}
+SimEngine::SimEngine(SimSettings settings) : settings_(settings), ladder_(settings.exit_grace, settings.kill_delay) {}
 
 void SimEngine::report(SimReport::Kind kind, nlohmann::ordered_json message, std::string text, int line) {
   reports_.push_back(SimReport{kind, std::move(message), std::move(text), line});
@@ -139,23 +138,24 @@ bool SimEngine::try_expectation() {
   return false;
 }
 
-std::string SimEngine::why_not_met() const {
+std::string SimEngine::why_not_met(const Step& step) const {
   std::string why;
   for (size_t i = 0; i < cursor_; ++i) {
-    if (!json_contains(inbox_[i].message, current_->message)) continue;
-    const std::string when = "a matching message arrived earlier (" + std::to_string(cursor_ - i) +
-                             " message(s) before the last one matched)";
+    if (!json_contains(inbox_[i].message, step.message)) continue;
+    const std::string earlier =
+        "a matching message arrived earlier (the backend's message #" + std::to_string(i + 1) + ")";
     if (inbox_[i].consumed_by > 0)
-      why = "; " + when + ", but the expectation on scenario line " + std::to_string(inbox_[i].consumed_by) +
+      why = "; " + earlier + ", but the expectation on scenario line " + std::to_string(inbox_[i].consumed_by) +
             " already took it";
     else
-      why = "; " + when + ", but an expectation only looks at messages after the one the previous expectation "
-            "matched";
+      why = "; " + earlier + ", but an expectation only looks at messages after the last one matched (#" +
+            std::to_string(cursor_) + ")";
     break;
   }
   if (received_since_first_send_ == 0)
-    why += "; the backend has sent nothing since it was given its first message: its output may be buffered "
-           "(README, Troubleshooting: \"Nothing arrives at Spectrum\")";
+    why +=
+        "; the backend has sent nothing since it was given its first message: its output may be buffered "
+        "(README, Troubleshooting: \"Nothing arrives at Spectrum\")";
   return why;
 }
 
@@ -218,8 +218,9 @@ void SimEngine::on_backend_exit(int64_t status, int signal, double now) {
   backend_exited_ = true;
   ladder_.on_exited();
   give_up_.reset();
-  const std::string how = signal != 0 ? "was killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")"
-                                      : "exited with code " + std::to_string(status);
+  const std::string how = signal != 0
+                              ? "was killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")"
+                              : "exited with code " + std::to_string(status);
   report(SimReport::Kind::kInfo, nullptr, "backend " + how);
   if (phase_ < Phase::kExiting) {
     fail("the backend " + how + " before the scenario ended");
@@ -245,8 +246,7 @@ void SimEngine::on_leftovers(const std::vector<std::string>& processes, double n
   }
   std::string list;
   for (const std::string& p : processes) list += (list.empty() ? "" : ", ") + p;
-  fail("process(es) of the backend outlived it: " + list +
-       " (in Spectrum they would run on, orphaned); killing them");
+  fail("process(es) of the backend outlived it: " + list + " (in Spectrum they would run on, orphaned); killing them");
   act(SimAction::Kind::kKillLeftovers);
   finish();
 }
@@ -290,7 +290,7 @@ void SimEngine::on_time(double now) {
     current_.reset();
     if (step.kind == Step::Kind::kExpect) {
       fail("scenario line " + std::to_string(step.line) + ": no message matching " + json_text(step.message) +
-               " within " + seconds(step.seconds) + why_not_met(),
+               " within " + seconds(step.seconds) + why_not_met(step),
            step.message, step.line);
       if (settings_.fail_fast) {
         report(SimReport::Kind::kInfo, nullptr, "--fail-fast: ending at the first failed expectation");

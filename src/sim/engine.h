@@ -44,14 +44,14 @@ struct SimSettings {
 
 struct SimAction {
   enum class Kind {
-    kReadScript,      // read scenario lines as they come (from a terminal or a pipe)
+    kReadScript,  // read scenario lines as they come (from a terminal or a pipe)
     kStopReadingScript,
-    kCloseConnection, // close the connection once what is queued (EXIT) is written
+    kCloseConnection,  // close the connection once what is queued (EXIT) is written
     kStopListening,
-    kSignalBackend,   // send signal `value` to the backend's process group
-    kFindLeftovers,   // look for live processes of the backend's session; report with on_leftovers()
-    kKillLeftovers,   // SIGKILL them
-    kFinish,          // exit with status `value`
+    kSignalBackend,  // send signal `value` to the backend's process group
+    kFindLeftovers,  // look for live processes of the backend's session; report with on_leftovers()
+    kKillLeftovers,  // SIGKILL them
+    kFinish,         // exit with status `value`
   };
   Kind kind;
   int value = 0;
@@ -108,7 +108,7 @@ class SimEngine {
   void on_frame(std::string_view body, double now);
   void advance(double now);
   bool try_expectation();
-  std::string why_not_met() const;
+  std::string why_not_met(const Step& step) const;
   void begin_exit(double now);
   void climb(std::optional<StopLadder::Rung> rung, double now);
   void finish();

@@ -285,6 +285,64 @@ TEST_F(BridgeTest, TraceCoversEveryDirectionAndHidesPasswords) {
   EXPECT_NE(take_child().find("s3cret"), std::string::npos) << "the child itself gets the password";
 }
 
+TEST_F(BridgeTest, TraceMasksSecretConfigValuesButTheChildGetsThemAll) {
+  BridgeSettings s;
+  s.config = parse_ini(
+                 "[service]\nadmin_password=adm1n\njid=x\n[database]\npassword=db-pw\n[api]\napi_token=tok3n\n"
+                 "client_secret=s3cr3t\nSigningKey=k3y\nAWS_Credentials=cr3d\nuser=visible\n")
+                 .entries;
+  make(s, true);
+  bridge_->start();
+  ASSERT_FALSE(tracer_.records.empty());
+  const std::string& hello = tracer_.records[0].second;
+  const std::string to_child = take_child();
+  for (const char* secret : {"adm1n", "db-pw", "tok3n", "s3cr3t", "k3y", "cr3d"}) {
+    EXPECT_EQ(hello.find(secret), std::string::npos) << secret << " in " << hello;
+    EXPECT_NE(to_child.find(secret), std::string::npos) << "the child gets " << secret;
+  }
+  EXPECT_NE(hello.find("visible"), std::string::npos) << hello;
+}
+
+// The bridge knows every password it forwarded in a LOGIN: a child quoting one (a debug line, a
+// Python repr) does not put it into the trace, nor into the log.
+TEST_F(BridgeTest, ForwardedPasswordsAreMaskedWhereverTheyShowUpLater) {
+  make({}, true);
+  pbnetwork::Login login;
+  login.set_user("a@b");
+  login.set_legacyname("a");
+  login.set_password("pa\"ss'w0rd");
+  bridge_->on_spectrum_data(frame_of(WrapperMessage::TYPE_LOGIN, &login));
+  take_child();
+  bridge_->on_child_data("got {'user': 'a@b', 'password': 'pa\"ss\\'w0rd'} and pa\"ss'w0rd\n");
+  bridge_->on_child_data(R"({"type":"bridge.log","level":"info","message":"login with pa\"ss'w0rd"})"
+                         "\n");
+  bridge_->on_child_data(R"({"type":"connected","user":"a@b","note":"pa\"ss'w0rd"})"
+                         "\n");
+  for (const auto& [dir, json] : tracer_.records) {
+    EXPECT_EQ(json.find("ss'w0rd"), std::string::npos) << json;
+    EXPECT_EQ(json.find("ss\\'w0rd"), std::string::npos) << json;
+  }
+  for (const auto& [level, message] : logs_) EXPECT_EQ(message.find("ss'w0rd"), std::string::npos) << message;
+  EXPECT_GE(tracer_.records.size(), 5u);
+}
+
+TEST(TraceRedactor, MasksSecretMembersQuotedLinesAndKnownSecrets) {
+  TraceRedactor r;
+  EXPECT_EQ(r.redact(R"({"a":{"Password":"x","list":[{"api_token":"t"}]},"b":1})"),
+            R"({"a":{"Password":"***","list":[{"api_token":"***"}]},"b":1})");
+  EXPECT_EQ(r.redact(R"({"line":"{\"type\":\"login\",\"password\":\"pw\"}"})"),
+            R"({"line":"{\"type\":\"login\",\"password\":\"***\"}"})");
+  EXPECT_EQ(r.redact(R"({"line":"{\"password\":\"p"})"), R"x({"line":"(not shown: may hold a secret)"})x");
+  const std::string plain = R"({"type":"conv_message","message":"I pass"})";
+  EXPECT_EQ(r.redact(plain), plain) << "a word in a value is no secret";
+  r.add_secret("abc");
+  EXPECT_FALSE(r.has_secrets()) << "too short to mask safely";
+  r.add_secret("hunter2");
+  r.add_secret("hunter2!");
+  EXPECT_EQ(r.redact(R"("hunter2! and hunter2")"), R"("*** and ***")");
+  EXPECT_EQ(r.mask_secrets("x hunter2 y"), "x *** y");
+}
+
 TEST(TraceFormat, IsOneJsonLine) {
   const std::string line = format_trace_line("2026-01-01T00:00:00.000001Z", TraceDir::kChildToBridge, "{\"a\":1}");
   EXPECT_EQ(line, "{\"ts\":\"2026-01-01T00:00:00.000001Z\",\"dir\":\"child>bridge\",\"msg\":{\"a\":1}}\n");

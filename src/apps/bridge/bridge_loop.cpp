@@ -1,7 +1,7 @@
 #include "apps/bridge/bridge_loop.h"
 
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 
 namespace s2j {
 
@@ -10,7 +10,9 @@ namespace {
 using Kind = LifecycleAction::Kind;
 
 // libuv's error codes are negated errno values, except for name resolution.
-int errno_of(int uv_status) { return uv_status <= UV_EAI_ADDRFAMILY && uv_status >= UV_EAI_SOCKTYPE ? EINVAL : -uv_status; }
+int errno_of(int uv_status) {
+  return uv_status <= UV_EAI_ADDRFAMILY && uv_status >= UV_EAI_SOCKTYPE ? EINVAL : -uv_status;
+}
 
 }  // namespace
 

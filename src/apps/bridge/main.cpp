@@ -99,12 +99,11 @@ int main(int argc, char** argv) {
     if (code != 0) return fail(code, "cannot open trace file '" + options.trace_path + "': " + std::strerror(code));
   }
 
-  s2j::BridgeSession session(options.bridge, options.lifecycle, log, options.trace_path.empty() ? nullptr : &trace,
-                             [](int child_pid) {
-                               const s2j::MemoryStats self = memory_of(0), child = memory_of(child_pid);
-                               return s2j::MemoryStats{self.res_kib + child.res_kib,
-                                                       self.shared_kib + child.shared_kib};
-                             });
+  s2j::BridgeSession session(
+      options.bridge, options.lifecycle, log, options.trace_path.empty() ? nullptr : &trace, [](int child_pid) {
+        const s2j::MemoryStats self = memory_of(0), child = memory_of(child_pid);
+        return s2j::MemoryStats{self.res_kib + child.res_kib, self.shared_kib + child.shared_kib};
+      });
   s2j::BridgeLoop loop(options, session, log);
   return loop.run();
 }

@@ -191,7 +191,7 @@ void SimLoop::apply(const SimAction& action) {
       std::vector<std::string> names;
       if (backend_.pid() > 0)
         for (const ProcessInfo& p : processes_in_session(backend_.pid()))
-        names.push_back(std::to_string(p.pid) + " (" + p.name + ")");
+          names.push_back(std::to_string(p.pid) + " (" + p.name + ")");
       engine_.on_leftovers(names, now());
       break;
     }

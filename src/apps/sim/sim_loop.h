@@ -5,13 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "core/line_decoder.h"
 #include "io/child_process.h"
 #include "io/loop.h"
 #include "io/signal_watcher.h"
 #include "io/stream.h"
 #include "io/tcp_server.h"
 #include "io/timer.h"
-#include "core/line_decoder.h"
 #include "sim/engine.h"
 #include "sim/report.h"
 
