@@ -214,7 +214,7 @@ TEST_F(BridgeProcessTest, BadChildLinesGetBridgeErrorAndGoodOnesStillPass) {
              "                  'message': '|'.join(str(e['line_number']) + ':' + e['error'] for e in errors)}),\n"
              "      flush=True)\n"
              "sys.stdin.read()\n");
-  start("python3 " + script);
+  start(kPython + " " + script);
   auto connected = spectrum_.read();
   ASSERT_TRUE(connected) << bridge_.stderr_text();
   EXPECT_EQ(connected->type(), WrapperMessage::TYPE_CONNECTED);
@@ -293,7 +293,7 @@ TEST_F(BridgeProcessTest, ChildIgnoringEofAndSigtermIsKilled) {
              "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
              "print('{\"type\":\"connected\",\"user\":\"ready\"}', flush=True)  # SIGTERM is ignored from here on\n"
              "time.sleep(60)\n");
-  start("python3 " + script, {"--json_backend.shutdown_timeout=0.2"});
+  start(kPython + " " + script, {"--json_backend.shutdown_timeout=0.2"});
   ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_CONNECTED)) << bridge_.stderr_text();
   spectrum_.send(WrapperMessage::TYPE_EXIT);
   EXPECT_EQ(bridge_.wait(10), 0) << bridge_.stderr_text();
@@ -385,7 +385,7 @@ TEST_F(BridgeProcessTest, SlowChildGetsEverythingAndPingIsStillAnswered) {
              "for line in sys.stdin:\n"
              "    sys.stdout.write(line)\n"
              "    sys.stdout.flush()\n");
-  start("python3 " + script, {"--json_backend.buffer_limit=65536"});
+  start(kPython + " " + script, {"--json_backend.buffer_limit=65536"});
   const int count = 5000;
   for (int i = 0; i < count; ++i) {
     const auto m = message("slow " + std::to_string(i));
@@ -416,7 +416,7 @@ TEST_F(BridgeProcessTest, SpectrumNotReadingPausesTheChildAndLosesNothing) {
              "    sys.stdout.write(json.dumps({'type': 'connected', 'user': 'u%d' % i + 'x' * 200}) + '\\n')\n"
              "sys.stdout.flush()\n"
              "sys.stdin.read()\n");
-  start("python3 " + script, {"--json_backend.buffer_limit=65536"});
+  start(kPython + " " + script, {"--json_backend.buffer_limit=65536"});
   // Do not read until the bridge reports it paused the child.
   for (int i = 0; i < 1000 && bridge_.stderr_text().find("pausing reads from the child") == std::string::npos; ++i)
     usleep(10000);

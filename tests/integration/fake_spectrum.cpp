@@ -1,5 +1,9 @@
 #include "fake_spectrum.h"
 
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -198,10 +202,39 @@ std::string BridgeProcess::stderr_text() const { return read_file(stderr_path_);
 
 std::string BridgeProcess::stdout_text() const { return read_file(stdout_path_); }
 
+namespace {
+std::vector<std::string>& temp_dirs() {
+  static std::vector<std::string> dirs;
+  return dirs;
+}
+}  // namespace
+
 std::string make_temp_dir() {
   char tmpl[] = "/tmp/s2j-test-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) throw std::runtime_error("mkdtemp failed");
+  temp_dirs().push_back(tmpl);
   return tmpl;
+}
+
+void clean_temp_dirs(bool keep) {
+  for (const std::string& dir : temp_dirs()) {
+    if (keep) {
+      std::fprintf(stderr, "kept %s\n", dir.c_str());
+    } else {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  }
+  temp_dirs().clear();
+}
+
+bool wait_until(const std::function<bool()>& condition, double seconds) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    usleep(10000);
+  }
+  return condition();
 }
 
 std::string read_file(const std::string& path) {

@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,26 +13,32 @@
 
 namespace s2j::testing {
 
+// How long a process-level test waits for something that must happen. Generous on purpose: it is
+// only reached when the test fails, and a loaded 2-core machine can be slow to start a process.
+constexpr double kPatience = 60;
+// The Python interpreter the build found (not a slow shim that may come first on PATH).
+const std::string kPython = S2J_PYTHON;
+
 class FakeSpectrum {
  public:
   FakeSpectrum();
   ~FakeSpectrum();
   int port() const { return port_; }
 
-  bool accept(double timeout_s = 10);
+  bool accept(double timeout_s = kPatience);
   void send_bytes(const std::string& bytes);
   void send(int type, const google::protobuf::Message* payload = nullptr);
   void send_raw_xml(const std::string& xml);
   // The next frame, or nullopt on timeout or EOF. BACKEND_CONFIG frames (the bridge sends one as soon
   // as it connects) are set aside in backend_configs() unless keep_backend_configs() was called.
-  std::optional<pbnetwork::WrapperMessage> read(double timeout_s = 10);
+  std::optional<pbnetwork::WrapperMessage> read(double timeout_s = kPatience);
   void keep_backend_configs() { keep_backend_configs_ = true; }
   const std::vector<std::string>& backend_configs() const { return backend_configs_; }
   // Reads until a frame of `type` arrives (others are collected into `skipped`).
   std::optional<pbnetwork::WrapperMessage> read_until(int type, double timeout_s = 10,
                                                       std::vector<pbnetwork::WrapperMessage>* skipped = nullptr);
   // True when the peer closed the connection within the timeout (frames before it are discarded).
-  bool wait_eof(double timeout_s = 10);
+  bool wait_eof(double timeout_s = kPatience);
   void close_connection();
   // Shuts the connection down both ways (wakes a thread blocked in send), keeping the descriptor.
   void shutdown();
@@ -55,7 +62,7 @@ class BridgeProcess {
   // Starts any program: argv[0] is its path. Its stdout and stderr go to files.
   void start_command(const std::vector<std::string>& argv);
   // Exit code (128+signal when killed), or nullopt when still running after the timeout.
-  std::optional<int> wait(double timeout_s = 10);
+  std::optional<int> wait(double timeout_s = kPatience);
   void signal(int sig);
   pid_t pid() const { return pid_; }
   std::string stderr_text() const;
@@ -67,8 +74,12 @@ class BridgeProcess {
   std::string stdout_path_;
 };
 
-// A fresh directory for one test's files.
+// A fresh directory for one test's files; removed after the test unless it failed (then kept and named).
 std::string make_temp_dir();
+// Removes the directories made during a test that passed (called by the test runner).
+void clean_temp_dirs(bool keep);
+// Polls `condition` until it holds or `seconds` pass; returns whether it held.
+bool wait_until(const std::function<bool()>& condition, double seconds = kPatience);
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, const std::string& text, bool executable = false);
 // Lines of a file, each parsed as JSON by the caller.

@@ -81,14 +81,6 @@ class Sender {
   std::thread thread_;
 };
 
-bool wait_until(const std::function<bool()>& condition, double seconds = 10) {
-  for (int i = 0; i < seconds * 100; ++i) {
-    if (condition()) return true;
-    usleep(10000);
-  }
-  return condition();
-}
-
 class FaultTest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = make_temp_dir(); }
@@ -152,7 +144,7 @@ TEST_F(FaultTest, LineOverTheLimitIsRejectedAndValidLinesAfterItArrive) {
              "        sys.stdout.write(json.dumps({'type': 'connected', 'user': 'error %d %d' % (e['line_number'], "
              "len(e['line']))}) + '\\n')\n"
              "        sys.stdout.flush()\n");
-  start("python3 " + script, {"--json_backend.max_message_size=1048576"});
+  start(kPython + " " + script, {"--json_backend.max_message_size=1048576"});
   for (const std::string expected : {"u0", "u1", "u2", "error 1 1024"}) {
     auto f = spectrum_.read();
     ASSERT_TRUE(f) << bridge_.stderr_text();
@@ -174,7 +166,7 @@ TEST_F(FaultTest, ChildThatDoesNotReadKeepsMemoryBoundedAndGetsEverythingLater) 
              "for line in sys.stdin:\n"
              "    sys.stdout.write(line)\n"
              "    sys.stdout.flush()\n");
-  start("python3 " + script + " " + flag, {"--json_backend.buffer_limit=1048576"});
+  start(kPython + " " + script + " " + flag, {"--json_backend.buffer_limit=1048576"});
   expect_pong();
   const long baseline = rss_kib(bridge_.pid());
   const int count = 100000;
@@ -209,7 +201,7 @@ TEST_F(FaultTest, ChildSpewingWhileSpectrumDoesNotReadKeepsMemoryBounded) {
              "    sys.stdout.write(line)\n"
              "sys.stdout.flush()\n"
              "sys.stdin.read()\n");
-  start("python3 " + script, {"--json_backend.buffer_limit=1048576"});
+  start(kPython + " " + script, {"--json_backend.buffer_limit=1048576"});
   ASSERT_TRUE(
       wait_until([&] { return bridge_.stderr_text().find("pausing reads from the child") != std::string::npos; }));
   usleep(300000);
@@ -295,7 +287,7 @@ TEST_F(FaultTest, ExitWhileTheChildIsMidLineStillDeliversTheLine) {
              "sys.stdout.flush()\n"
              "sys.stdin.read()  # until the bridge closes stdin after EXIT\n"
              "sys.stdout.write('\"user\":\"late@x\"}\\n')\n");
-  start("python3 " + script);
+  start(kPython + " " + script);
   expect_pong();
   spectrum_.send(WrapperMessage::TYPE_EXIT);
   auto f = spectrum_.read_until(WrapperMessage::TYPE_CONNECTED);

@@ -39,7 +39,7 @@ SimRun run_family(const std::string& scenario, std::vector<std::string> bridge_a
                                    "--",
                                    S2J_BRIDGE_BINARY,
                                    "--child",
-                                   "python3 " + kTests + "/sim/backends/family_backend.py"};
+                                   kPython + " " + kTests + "/sim/backends/family_backend.py"};
   args.insert(args.end(), bridge_args.begin(), bridge_args.end());
   return run_sim(args);
 }
@@ -50,8 +50,8 @@ class SimExample : public ::testing::TestWithParam<const char*> {};
 TEST_P(SimExample, DemoScenarioPasses) {
   const SimRun r = run_sim({"--config", kRoot + "/examples/echo.cfg", "--jid", "echo.localhost", "--script",
                             kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY, "--child",
-                            std::string(GetParam()) + " " + kRoot + "/examples/" +
-                                (std::string(GetParam()) == "bash" ? "echo_backend.sh" : "echo_backend.py")});
+                            (std::string(GetParam()) == "bash" ? "bash " + kRoot + "/examples/echo_backend.sh"
+                                                               : kPython + " " + kRoot + "/examples/echo_backend.py")});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_TRUE(
       r.has("< {\"type\":\"conv_message\",\"userName\":\"alice@localhost\",\"buddyName\":\"echo\","
@@ -62,7 +62,7 @@ TEST_P(SimExample, DemoScenarioPasses) {
   EXPECT_NE(r.err.find("alice@localhost logs in"), std::string::npos) << "the backend logs through the bridge";
 }
 
-INSTANTIATE_TEST_SUITE_P(Examples, SimExample, ::testing::Values("python3", "bash"));
+INSTANTIATE_TEST_SUITE_P(Examples, SimExample, ::testing::Values("python", "bash"));
 
 #ifdef S2J_NATIVE_BACKEND
 TEST(Sim, NativeBackendPasses) {
@@ -79,7 +79,7 @@ TEST(Sim, NativeBackendPasses) {
 
 TEST(Sim, RawJsonLinesExamplePasses) {
   const SimRun r = run_sim({"--script", kRoot + "/examples/echo.scenario", "--", S2J_BRIDGE_BINARY, "--child",
-                            "python3 " + kRoot + "/examples/echo_backend_raw.py"});
+                            kPython + " " + kRoot + "/examples/echo_backend_raw.py"});
   EXPECT_EQ(r.code, 0) << r.out << r.err;
 }
 
@@ -107,7 +107,7 @@ TEST(Sim, ExpectationTimeoutFails) {
 }
 
 TEST(Sim, MissingPongFails) {
-  const SimRun r = run_sim({"--connect-timeout", "2", "--exit-grace", "1", "--", "python3",
+  const SimRun r = run_sim({"--connect-timeout", "2", "--exit-grace", "1", "--", kPython,
                             kTests + "/sim/backends/raw_backend.py", "silent"});
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(r.has("no PONG within 2 s")) << r.out;
@@ -117,14 +117,13 @@ TEST(Sim, PingLeftUnansweredUntilTheNextTickFails) {
   const std::string script = make_temp_dir() + "/wait.scenario";
   write_file(script, "{\"sleep\":1.2}\n");
   const SimRun r = run_sim(
-      {"--ping-interval", "0.5", "--script", script, "--", "python3", kTests + "/sim/backends/raw_backend.py", "once"});
+      {"--ping-interval", "0.5", "--script", script, "--", kPython, kTests + "/sim/backends/raw_backend.py", "once"});
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(r.has("x no PONG (nor any frame) since the last PING")) << r.out;
 }
 
 TEST(Sim, BackendThatNeverExitsFails) {
-  const SimRun r =
-      run_sim({"--exit-grace", "0.5", "--", "python3", kTests + "/sim/backends/raw_backend.py", "stubborn"});
+  const SimRun r = run_sim({"--exit-grace", "0.5", "--", kPython, kTests + "/sim/backends/raw_backend.py", "stubborn"});
   EXPECT_EQ(r.code, 1) << r.out;
   EXPECT_TRUE(r.has("did not exit within 0.5 s after EXIT")) << r.out;
 }
@@ -135,7 +134,7 @@ TEST(Sim, ReportsWhatSpectrumWouldDrop) {
              "{\"type\":\"login\",\"user\":\"alice@localhost\",\"legacyName\":\"alice\",\"password\":\"\"}\n"
              "{\"expect\":{\"type\":\"backend_config\"}}\n");
   const std::vector<std::string> args = {
-      "--script", script, "--ping-interval", "2", "--", "python3", kTests + "/sim/backends/raw_backend.py", "bad"};
+      "--script", script, "--ping-interval", "2", "--", kPython, kTests + "/sim/backends/raw_backend.py", "bad"};
   const SimRun r = run_sim(args);
   EXPECT_EQ(r.code, 0) << "findings alone do not fail without --strict: " << r.out;
   for (const char* finding : {"! Spectrum ignores login from a backend", "! type 37 is not in Spectrum's enum",
@@ -153,7 +152,7 @@ TEST(Sim, ReportsWhatSpectrumWouldDrop) {
 TEST(Sim, JsonOutputIsPureJsonLines) {
   const SimRun r =
       run_sim({"--json", "--config", kRoot + "/examples/echo.cfg", "--script", kRoot + "/examples/echo.scenario", "--",
-               S2J_BRIDGE_BINARY, "--child", "python3 " + kRoot + "/examples/echo_backend.py"});
+               S2J_BRIDGE_BINARY, "--child", kPython + " " + kRoot + "/examples/echo_backend.py"});
   EXPECT_EQ(r.code, 0) << r.out;
   int sent = 0, received = 0;
   size_t start = 0;

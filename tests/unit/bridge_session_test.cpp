@@ -22,7 +22,8 @@ std::string frame_of(int type) {
 
 class BridgeSessionTest : public ::testing::Test {
  protected:
-  BridgeSessionTest() : log_(LogLevel::kDebug, [this](LogLevel, std::string_view m) { logs_ += std::string(m) + "\n"; }) {}
+  BridgeSessionTest()
+      : log_(LogLevel::kDebug, [this](LogLevel, std::string_view m) { logs_ += std::string(m) + "\n"; }) {}
 
   BridgeSession& running(LifecycleSettings settings = {}) {
     BridgeSettings bridge;

@@ -4,8 +4,8 @@
 
 #include <gtest/gtest.h>
 
-#include <csignal>
 #include <cerrno>
+#include <csignal>
 
 namespace s2j {
 namespace {

@@ -61,7 +61,7 @@ class SimEngineTest : public ::testing::Test {
   // Report lines, for "the report says".
   std::string report() {
     std::string text;
-    for (const SimReport& r : engine_->take_reports()) text += format_report(r, ReportStyle{}) ;
+    for (const SimReport& r : engine_->take_reports()) text += format_report(r, ReportStyle{});
     all_ += text;
     return text;
   }
@@ -136,20 +136,22 @@ TEST_F(SimEngineTest, AnExpectationThatTimesOutSaysWhyItWasNotMet) {
                           R"({"expect":{"type":"connected"}})", R"({"expect":{"type":"connected"},"timeout":2})"});
   e.on_backend_data(frame(R"({"type":"connected","user":"a@x"})"), 1);
   e.on_time(3);
-  EXPECT_TRUE(said("x scenario line 3: no message matching {\"type\":\"connected\"} within 2 s; a matching message "
-                   "arrived earlier (the backend's message #1), but the expectation on scenario line 2 already took "
-                   "it"));
+  EXPECT_TRUE(
+      said("x scenario line 3: no message matching {\"type\":\"connected\"} within 2 s; a matching message "
+           "arrived earlier (the backend's message #1), but the expectation on scenario line 2 already took "
+           "it"));
   e.on_backend_exit(0, 0, 4);
   e.on_leftovers({}, 4);
   EXPECT_EQ(e.exit_status(), 1);
 
-  SimEngine& skipped = running({R"({"expect":{"type":"disconnected"}})", R"({"expect":{"type":"connected"},"timeout":1})"});
-  skipped.on_backend_data(frame(R"({"type":"connected","user":"a@x"})") +
-                              frame(R"({"type":"disconnected","user":"a@x","error":2})"),
-                          0);
+  SimEngine& skipped =
+      running({R"({"expect":{"type":"disconnected"}})", R"({"expect":{"type":"connected"},"timeout":1})"});
+  skipped.on_backend_data(
+      frame(R"({"type":"connected","user":"a@x"})") + frame(R"({"type":"disconnected","user":"a@x","error":2})"), 0);
   skipped.on_time(1);
-  EXPECT_TRUE(said("(the backend's message #1), but an expectation only looks at messages after the last one matched "
-                   "(#2)"));
+  EXPECT_TRUE(
+      said("(the backend's message #1), but an expectation only looks at messages after the last one matched "
+           "(#2)"));
 }
 
 TEST_F(SimEngineTest, ABackendThatSaysNothingMayBeBuffering) {

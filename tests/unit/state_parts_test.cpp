@@ -107,7 +107,7 @@ TEST(ChildHeartbeat, AnOptedInChildThatStopsAnsweringIsHungAfterTheTimeout) {
   EXPECT_EQ(beat.on_time(0), 1u);
   beat.on_pong("1");
   EXPECT_TRUE(beat.opted_in());
-  EXPECT_EQ(beat.on_time(2), 2u);  // never answered from here on
+  EXPECT_EQ(beat.on_time(2), 2u);    // never answered from here on
   EXPECT_EQ(beat.on_time(4.5), 3u);  // the loop may call late: the next ping is due at 6.5
   EXPECT_FALSE(beat.hung(7.9));
   EXPECT_EQ(beat.deadline(), 6.5) << "the next ping is due first";
