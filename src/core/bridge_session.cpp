@@ -18,6 +18,7 @@ void BridgeSession::on_child_started(int error, int pid, const std::string& comm
 }
 
 void BridgeSession::on_spectrum_data(std::string_view data, double now) {
+  if (lifecycle_.drops_spectrum_input()) return;
   const Bridge::SpectrumEvents events = bridge_.on_spectrum_data(data);
   if (events.pings > 0) lifecycle_.on_ping(now);
   if (events.exit) lifecycle_.on_exit_frame(now);

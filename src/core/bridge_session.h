@@ -39,6 +39,9 @@ class BridgeSession {
   void on_write_error(Peer peer, int error);
   void on_queues(size_t to_child, size_t to_spectrum, double now) { lifecycle_.on_queues(to_child, to_spectrum, now); }
   void on_spectrum_finished(double now) { lifecycle_.on_spectrum_finished(now); }
+  void on_spectrum_delivery(size_t unsent, size_t unread, double now) {
+    lifecycle_.on_spectrum_delivery(unsent, unread, now);
+  }
   void on_time(double now) { lifecycle_.on_time(now); }
 
   std::string& spectrum_output() { return bridge_.spectrum_output(); }

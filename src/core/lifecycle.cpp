@@ -81,6 +81,11 @@ void Lifecycle::on_exit_frame(double now) { stop("EXIT from Spectrum", now); }
 void Lifecycle::on_spectrum_end(int error, double now) {
   if (!spectrum_open_) return;
   spectrum_open_ = false;
+  if (phase_ == Phase::kLingering) {  // Spectrum saw our end and closed: everything was delivered
+    act(Kind::kCloseSpectrum);
+    exit(exit_code_);
+    return;
+  }
   if (error == 0)
     log_.info("Spectrum closed the connection");
   else
@@ -169,7 +174,19 @@ void Lifecycle::on_queues(size_t to_child, size_t to_spectrum, double now) {
 }
 
 void Lifecycle::on_spectrum_finished(double) {
-  if (phase_ == Phase::kFlushing) exit(exit_code_);
+  if (phase_ != Phase::kFlushing) return;
+  phase_ = Phase::kLingering;
+  act(Kind::kLingerSpectrum);
+  act(Kind::kProbeSpectrum);
+}
+
+void Lifecycle::on_spectrum_delivery(size_t unsent, size_t unread, double now) {
+  if (phase_ != Phase::kLingering) return;
+  if (unsent == 0 && unread == 0) {
+    exit(exit_code_);
+    return;
+  }
+  next_probe_ = now + kLingerProbeSeconds;
 }
 
 void Lifecycle::on_time(double now) {
@@ -204,6 +221,10 @@ void Lifecycle::on_time(double now) {
     act(Kind::kStopReadingChild);
     maybe_finish(now);
   }
+  if (next_probe_ && now >= *next_probe_) {
+    next_probe_.reset();
+    act(Kind::kProbeSpectrum);
+  }
   if (flush_deadline_ && now >= *flush_deadline_) {
     log_.warn("Spectrum did not take the last frames within " + seconds(settings_.shutdown_timeout) + "; closing");
     exit(exit_code_);
@@ -222,6 +243,7 @@ std::optional<double> Lifecycle::next_deadline() const {
   consider(ladder_.deadline());
   consider(output_deadline_);
   consider(flush_deadline_);
+  consider(next_probe_);
   return at;
 }
 
@@ -258,7 +280,7 @@ void Lifecycle::climb(std::optional<StopLadder::Rung> rung) {
 }
 
 void Lifecycle::maybe_finish(double now) {
-  if (phase_ == Phase::kDone || phase_ == Phase::kFlushing) return;
+  if (phase_ == Phase::kDone || drops_spectrum_input()) return;
   if (child_running_ || child_output_open_) return;
   if (spectrum_open_) {
     // Let the queued frames reach Spectrum, but never hang on a peer that does not read.
@@ -276,6 +298,7 @@ void Lifecycle::exit(int code) {
   exit_code_ = code;
   output_deadline_.reset();
   flush_deadline_.reset();
+  next_probe_.reset();
   act(Kind::kExit, code);
 }
 

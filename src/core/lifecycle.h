@@ -4,12 +4,15 @@
 // next_deadline() says when to call on_time() again. The phases:
 //
 //   connecting → starting → running ─┬─ EXIT, EOF, signal, no PING ──→ stopping ─┐
-//                                    ├─ the child exits on its own ───→ draining ─┼→ flushing → done
+//                                    ├─ the child exits on its own ───→ draining ─┼→ flushing → lingering → done
 //                                    └─ the child hangs ─────────────→ stopping ─┘
 //
 // stopping: the child's stdin is closed, then SIGTERM, then SIGKILL (core/stop_ladder.h).
 // draining: the child has exited; the rest of its output is read (up to shutdown_timeout).
-// flushing: the last frames are written to Spectrum (up to shutdown_timeout), then exit.
+// flushing: the last frames are written to Spectrum, then the connection is shut down for writing.
+// lingering: what Spectrum still sends is read and dropped until it closes or its kernel has taken
+//   every byte: closing a socket with unread input resets it, and a reset throws away the frames
+//   not yet delivered. Flushing and lingering together take at most shutdown_timeout.
 #pragma once
 
 #include <cstddef>
@@ -36,6 +39,7 @@ struct LifecycleSettings {
 
 constexpr double kKillDelaySeconds = 2;  // SIGTERM → SIGKILL
 constexpr int kExitChildHung = 124;      // as timeout(1) does
+constexpr double kLingerProbeSeconds = 0.01;
 
 struct LifecycleAction {
   enum class Kind {
@@ -50,7 +54,10 @@ struct LifecycleAction {
     kCloseChildInput,   // close the child's stdin once what is queued for it is written
     kSignalChild,       // send signal `value` to the child
     kStopReadingChild,  // stop waiting for the child's stdout (a grandchild may keep it open)
-    kFinishSpectrum,    // close the connection once the queued frames are written; report on_spectrum_finished()
+    kFinishSpectrum,    // shut the connection down for writing once the queued frames are written; report
+                        // on_spectrum_finished()
+    kLingerSpectrum,    // read again from Spectrum (what comes is dropped)
+    kProbeSpectrum,     // report the connection's kernel queues with on_spectrum_delivery()
     kCloseSpectrum,     // close the connection now
     kExit,              // close everything and exit with code `value`
   };
@@ -61,7 +68,7 @@ struct LifecycleAction {
 
 class Lifecycle {
  public:
-  enum class Phase { kIdle, kConnecting, kStarting, kRunning, kStopping, kDraining, kFlushing, kDone };
+  enum class Phase { kIdle, kConnecting, kStarting, kRunning, kStopping, kDraining, kFlushing, kLingering, kDone };
 
   Lifecycle(LifecycleSettings settings, const Logger& log);
 
@@ -82,7 +89,11 @@ class Lifecycle {
   // Bytes written but not yet taken by each peer, after every event (they drive backpressure).
   void on_queues(size_t to_child, size_t to_spectrum, double now);
   void on_spectrum_finished(double now);
+  // Lingering: bytes of ours the kernel has not had acknowledged, and bytes from Spectrum not read.
+  void on_spectrum_delivery(size_t unsent, size_t unread, double now);
   void on_time(double now);
+  // Whether what Spectrum sends now is dropped (the bridge is past taking messages).
+  bool drops_spectrum_input() const { return phase_ == Phase::kFlushing || phase_ == Phase::kLingering; }
 
   std::vector<LifecycleAction> take_actions() { return std::exchange(actions_, {}); }
   bool has_actions() const { return !actions_.empty(); }
@@ -114,7 +125,8 @@ class Lifecycle {
   std::string where_;  // Spectrum's address, for the log
   int exit_code_ = 0;
   std::optional<double> output_deadline_;  // draining: stop waiting for the child's stdout
-  std::optional<double> flush_deadline_;   // flushing: stop waiting for Spectrum to take the last frames
+  std::optional<double> flush_deadline_;   // flushing, lingering: stop waiting for Spectrum to take the last frames
+  std::optional<double> next_probe_;       // lingering: when to look at the kernel's queues again
 };
 
 }  // namespace s2j

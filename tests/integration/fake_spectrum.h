@@ -35,7 +35,7 @@ class FakeSpectrum {
   void keep_backend_configs() { keep_backend_configs_ = true; }
   const std::vector<std::string>& backend_configs() const { return backend_configs_; }
   // Reads until a frame of `type` arrives (others are collected into `skipped`).
-  std::optional<pbnetwork::WrapperMessage> read_until(int type, double timeout_s = 10,
+  std::optional<pbnetwork::WrapperMessage> read_until(int type, double timeout_s = kPatience,
                                                       std::vector<pbnetwork::WrapperMessage>* skipped = nullptr);
   // True when the peer closed the connection within the timeout (frames before it are discarded).
   bool wait_eof(double timeout_s = kPatience);

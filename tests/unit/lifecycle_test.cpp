@@ -89,6 +89,8 @@ TEST_F(LifecycleTest, ExitClimbsTheLadderAndEndsWithZero) {
   life.on_child_output_end(8.2);
   EXPECT_EQ(life.take_actions(), Actions{A(Kind::kFinishSpectrum)});
   life.on_spectrum_finished(8.3);
+  EXPECT_EQ(life.take_actions(), (Actions{A(Kind::kLingerSpectrum), A(Kind::kProbeSpectrum)}));
+  life.on_spectrum_delivery(0, 0, 8.3);
   EXPECT_EQ(life.take_actions(), Actions{A(Kind::kExit, 0)});
   EXPECT_EQ(life.exit_code(), 0) << "the bridge did what Spectrum asked";
 }
@@ -114,7 +116,47 @@ TEST_F(LifecycleTest, AChildExitingOnItsOwnEndsTheBridgeWithItsCode) {
   life.on_child_output_end(1.1);  // its last lines are read first
   EXPECT_EQ(life.take_actions(), Actions{A(Kind::kFinishSpectrum)});
   life.on_spectrum_finished(1.2);
-  EXPECT_EQ(life.take_actions(), Actions{A(Kind::kExit, 3)});
+  life.take_actions();
+  life.on_spectrum_end(0, 1.3);  // Spectrum saw the end and closed
+  EXPECT_EQ(life.take_actions(), (Actions{A(Kind::kCloseSpectrum), A(Kind::kExit, 3)}));
+}
+
+// Closing with input unread would reset the connection and throw away frames Spectrum has not
+// received yet: the bridge drops what Spectrum still sends until the kernel has delivered all.
+TEST_F(LifecycleTest, TheLastFramesAreDeliveredBeforeTheConnectionCloses) {
+  Lifecycle& life = running();
+  life.on_child_exit(0, SIGKILL, 1);
+  life.on_child_output_end(1);
+  EXPECT_EQ(life.take_actions().back(), A(Kind::kFinishSpectrum));
+  EXPECT_TRUE(life.drops_spectrum_input());
+  life.on_spectrum_finished(1.5);
+  EXPECT_EQ(life.take_actions(), (Actions{A(Kind::kLingerSpectrum), A(Kind::kProbeSpectrum)}));
+  life.on_spectrum_delivery(70000, 0, 1.5);  // not yet acknowledged
+  EXPECT_TRUE(life.take_actions().empty());
+  EXPECT_DOUBLE_EQ(*life.next_deadline(), 1.5 + kLingerProbeSeconds);
+  life.on_time(1.5 + kLingerProbeSeconds);
+  EXPECT_EQ(life.take_actions(), Actions{A(Kind::kProbeSpectrum)});
+  life.on_spectrum_delivery(0, 300, 1.6);  // Spectrum sent more: it is read and dropped first
+  EXPECT_TRUE(life.take_actions().empty());
+  life.on_spectrum_delivery(0, 0, 1.7);
+  EXPECT_EQ(life.take_actions(), Actions{A(Kind::kExit, 128 + SIGKILL)});
+}
+
+TEST_F(LifecycleTest, LingeringEndsAtTheShutdownTimeoutWhateverSpectrumDoes) {
+  Lifecycle& life = running();
+  life.on_exit_frame(1);
+  life.on_child_exit(0, 0, 2);
+  life.on_child_output_end(2);
+  life.on_spectrum_finished(2);
+  life.take_actions();
+  for (double t = 2; t < 6.9; t += kLingerProbeSeconds) {
+    life.on_spectrum_delivery(1, 0, t);
+    life.on_time(t + kLingerProbeSeconds);
+    for (const LifecycleAction& a : life.take_actions()) ASSERT_EQ(a.kind, Kind::kProbeSpectrum) << t;
+  }
+  life.on_time(7);
+  EXPECT_EQ(life.take_actions(), Actions{A(Kind::kExit, 0)});
+  EXPECT_TRUE(logged(LogLevel::kWarn, "Spectrum did not take the last frames within 5 s"));
 }
 
 TEST_F(LifecycleTest, ACleanExitNobodyAskedForIsAWarningAndAKillIs128PlusTheSignal) {
@@ -126,6 +168,7 @@ TEST_F(LifecycleTest, ACleanExitNobodyAskedForIsAWarningAndAKillIs128PlusTheSign
   killed.on_child_exit(0, SIGKILL, 1);
   killed.on_child_output_end(1);
   killed.on_spectrum_finished(1);
+  killed.on_spectrum_delivery(0, 0, 1);
   EXPECT_EQ(killed.take_actions().back(), A(Kind::kExit, 128 + SIGKILL));
   EXPECT_TRUE(logged(LogLevel::kError, "child was killed by signal 9"));
 }

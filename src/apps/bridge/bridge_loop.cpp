@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <csignal>
 
+#include "io/socket_queues.h"
+
 namespace s2j {
 
 namespace {
@@ -133,6 +135,15 @@ void BridgeLoop::apply(const LifecycleAction& action) {
         perform();
       });
       break;
+    case Kind::kLingerSpectrum:
+      spectrum_.resume();
+      break;
+    case Kind::kProbeSpectrum: {
+      SocketQueues queues;  // when they cannot be read, there is nothing to wait for
+      if (!spectrum_.is_open() || read_socket_queues(spectrum_.handle(), queues) != 0) queues = {};
+      session_.on_spectrum_delivery(queues.unsent, queues.unread, now());
+      break;
+    }
     case Kind::kCloseSpectrum:
       spectrum_.close();
       break;
