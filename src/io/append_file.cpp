@@ -12,7 +12,7 @@ AppendFile::~AppendFile() {
 }
 
 int AppendFile::open(const std::string& path) {
-  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
   return fd_ < 0 ? errno : 0;
 }
 

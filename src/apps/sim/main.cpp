@@ -44,9 +44,8 @@ int main(int argc, char** argv) {
     if (kValueOptions.count(arg) && i + 1 < argc) own.push_back(argv[++i]);
   }
 
-  cxxopts::Options parser("spectrum2_sim", "");
-  parser.custom_help("[options]");
-  parser.positional_help("[--] BACKEND [ARGS...]");
+  cxxopts::Options parser("spectrum2_sim", "Spectrum 2 simulator: runs one backend and checks what it says");
+  parser.custom_help("[options] [--] BACKEND [ARGS...]");
   // clang-format off
   parser.add_options()
       ("script", "scenario file (JSON lines); default: standard input", cxxopts::value<std::string>())
