@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -24,6 +25,19 @@ int close_inherited_descriptors_on_exec() {
     if (flags >= 0) fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
   }
   return 0;
+}
+
+int ensure_descriptor_limit(long needed, long& limit) {
+  rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return 0;  // nothing known: let the descriptors speak
+  const rlim_t want = static_cast<rlim_t>(needed);
+  if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur >= want) return 0;
+  if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want) {
+    rl.rlim_cur = want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == 0) return 0;
+  }
+  limit = static_cast<long>(rl.rlim_max == RLIM_INFINITY ? rl.rlim_cur : rl.rlim_max);
+  return EMFILE;
 }
 
 }  // namespace s2j

@@ -7,4 +7,8 @@ namespace s2j {
 // Marks every open descriptor above 2 close-on-exec. Returns 0 or an errno value.
 int close_inherited_descriptors_on_exec();
 
+// Makes sure `needed` descriptors may be open, raising the soft limit towards the hard one when it
+// is lower. Returns 0, or EMFILE with `limit` set to the most this process can have.
+int ensure_descriptor_limit(long needed, long& limit);
+
 }  // namespace s2j

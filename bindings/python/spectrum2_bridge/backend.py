@@ -291,6 +291,12 @@ class Backend:
             # Answered here, on the event loop: a handler that blocks the loop delays the answer
             # and the bridge sees the backend hung.
             self.send("bridge.pong", id=msg.get("id"))
+            # Out at once with what is batched before it: a handler that blocks on a line of the
+            # same chunk must not hold back the answer that makes the bridge watch for hangs.
+            batch = self._batch
+            if batch:
+                self._write(b"".join(batch))
+                batch.clear()
             return None
         if kind == "bridge.error":
             log.warning("the bridge rejected line %s: %s", msg.get("line_number"), msg.get("error"))

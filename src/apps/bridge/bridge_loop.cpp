@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <csignal>
 
+#include "io/executable_path.h"
+#include "io/parent_death.h"
 #include "io/socket_queues.h"
 
 namespace s2j {
@@ -154,7 +156,15 @@ void BridgeLoop::apply(const LifecycleAction& action) {
 }
 
 void BridgeLoop::spawn_child() {
-  const int status = child_.spawn(loop_.get(), options_.child, options_.child_env, [this](int64_t code, int signal) {
+  std::string path;
+  const int missing = find_executable(options_.child[0], path);
+  if (missing != 0) {
+    session_.on_child_started(missing, 0, options_.child[0], uv_strerror(-missing), now());
+    return;
+  }
+  // Through the launcher, so that the child dies with the bridge even when the bridge is SIGKILLed.
+  const std::vector<std::string> argv = launch_tied_to_this_process(options_.child, path);
+  const int status = child_.spawn(loop_.get(), argv, options_.child_env, [this](int64_t code, int signal) {
     session_.on_child_exit(code, signal, now());
     perform();
   });

@@ -17,6 +17,7 @@
 #include "core/ini.h"
 #include "core/options.h"
 #include "io/descriptors.h"
+#include "io/parent_death.h"
 #include "io/proc_memory.h"
 
 #ifndef S2J_VERSION
@@ -46,6 +47,7 @@ s2j::MemoryStats memory_of(int pid) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  s2j::run_launcher_if_asked(argc, argv);  // returns unless this process is about to become the child
   s2j::close_inherited_descriptors_on_exec();
   std::signal(SIGPIPE, SIG_IGN);
   const std::string pid = std::to_string(getpid());
@@ -63,6 +65,13 @@ int main(int argc, char** argv) {
     std::cout << "spectrum2_json_backend " S2J_VERSION "\n";
     return 0;
   }
+
+  // The loop, the connection, the child's pipes, the trace and a spawn's own pipe take about 20.
+  constexpr long kDescriptorsNeeded = 32;
+  long limit = 0;
+  if (s2j::ensure_descriptor_limit(kDescriptorsNeeded, limit) != 0)
+    return fail(EMFILE, "the open-file limit (ulimit -n) is " + std::to_string(limit) + "; the bridge needs " +
+                            std::to_string(kDescriptorsNeeded) + " (raise it where Spectrum is started)");
 
   std::vector<s2j::IniEntry> config;
   std::string config_path;
