@@ -6,7 +6,7 @@ Loop::Loop() { init_status_ = uv_loop_init(&loop_); }
 
 Loop::~Loop() { close(); }
 
-void Loop::run() { uv_run(&loop_, UV_RUN_DEFAULT); }
+int Loop::run() { return uv_run(&loop_, UV_RUN_DEFAULT); }
 
 int Loop::close() {
   if (closed_ || init_status_ != 0) return 0;
@@ -21,7 +21,9 @@ int Loop::close() {
         }
       },
       &left_open);
-  uv_run(&loop_, UV_RUN_DEFAULT);
+  // A stop() asked for outside run() makes the first uv_run return before it has closed anything.
+  while (uv_run(&loop_, UV_RUN_DEFAULT) != 0) {
+  }
   return uv_loop_close(&loop_) == 0 ? left_open : -1;
 }
 

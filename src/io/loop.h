@@ -15,8 +15,9 @@ class Loop {
 
   uv_loop_t* get() { return &loop_; }
   int init_status() const { return init_status_; }
-  // Runs until no handle is active (or stop() was called).
-  void run();
+  // Runs until no handle is active (or stop() was called). Returns non-zero when stop() ended it
+  // with handles still active.
+  int run();
   void stop() { uv_stop(&loop_); }
   // Seconds on the loop's monotonic clock (as cached at the start of this iteration).
   double now() const { return static_cast<double>(uv_now(&loop_)) / 1000.0; }

@@ -54,8 +54,9 @@ void Stream::read_cb(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
   if (nread > 0) {
     self->on_data_(std::string_view(buf->base, static_cast<size_t>(nread)));
   } else if (nread < 0) {
-    uv_read_stop(stream);
     self->reading_ = false;
+    // Cannot fail on Unix; should it ever, the stream is closed rather than read past its end.
+    if (uv_read_stop(stream) != 0) self->close();
     self->on_end_(static_cast<int>(nread));
   }
 }

@@ -2,23 +2,43 @@
 
 namespace s2j {
 
-void TcpClient::connect_cb(uv_connect_t* req, int status) {
-  auto* self = static_cast<TcpClient*>(req->data);
-  self->done_(status);
+void TcpClient::report(int status) {
+  // Taken out first: a callback that connects again replaces done_ while it runs.
+  const ConnectCallback done = std::move(done_);
+  done(status);
 }
 
+void TcpClient::connect_cb(uv_connect_t* req, int status) { static_cast<TcpClient*>(req->data)->report(status); }
+
+struct TcpClient::EarlyFailure {
+  uv_idle_t idle;
+  TcpClient* client;
+  int status;
+
+  static void close(uv_idle_t* idle) {
+    uv_close(reinterpret_cast<uv_handle_t*>(idle), [](uv_handle_t* h) { delete static_cast<EarlyFailure*>(h->data); });
+  }
+};
+
 void TcpClient::fail_soon(uv_loop_t* loop, int status) {
-  early_status_ = status;
-  later_.data = this;
-  if (uv_idle_init(loop, &later_) != 0) {
-    done_(status);
+  // A handle of its own each time: the callback may connect again, and fail early again, before the
+  // previous one has finished closing.
+  auto* failure = new EarlyFailure{{}, this, status};
+  if (uv_idle_init(loop, &failure->idle) != 0) {
+    delete failure;
+    report(status);
     return;
   }
-  uv_idle_start(&later_, [](uv_idle_t* idle) {
-    auto* self = static_cast<TcpClient*>(idle->data);
-    uv_close(reinterpret_cast<uv_handle_t*>(idle), nullptr);
-    self->done_(self->early_status_);
+  failure->idle.data = failure;
+  const int started = uv_idle_start(&failure->idle, [](uv_idle_t* idle) {
+    auto* self = static_cast<EarlyFailure*>(idle->data);
+    EarlyFailure::close(idle);  // freed later, once the loop has closed it
+    self->client->report(self->status);
   });
+  if (started != 0) {
+    EarlyFailure::close(&failure->idle);
+    report(status);
+  }
 }
 
 void TcpClient::connect(uv_loop_t* loop, Stream& stream, const std::string& host, int port, ConnectCallback done) {

@@ -24,12 +24,13 @@ class TcpClient {
   void connect(uv_loop_t* loop, Stream& stream, const std::string& host, int port, ConnectCallback done);
 
  private:
+  struct EarlyFailure;  // reported from the loop, like any other outcome
+
   static void connect_cb(uv_connect_t* req, int status);
+  void report(int status);
   void fail_soon(uv_loop_t* loop, int status);
 
   uv_connect_t request_{};
-  uv_idle_t later_{};  // reports an early failure from the loop, like any other outcome
-  int early_status_ = 0;
   ConnectCallback done_;
 };
 

@@ -13,13 +13,15 @@ void TcpServer::connection_cb(uv_stream_t* server, int status) {
       delete dropped;
       return;
     }
-    uv_accept(server, reinterpret_cast<uv_stream_t*>(dropped));
+    // Refused either way: a failed accept has closed the peer's socket already.
+    static_cast<void>(uv_accept(server, reinterpret_cast<uv_stream_t*>(dropped)));
     uv_close(reinterpret_cast<uv_handle_t*>(dropped), [](uv_handle_t* h) { delete reinterpret_cast<uv_tcp_t*>(h); });
     return;
   }
   status = stream->init_tcp(server->loop);
   if (status == 0) status = uv_accept(server, stream->handle());
-  if (status == 0) uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(stream->handle()), 1);
+  if (status == 0) status = uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(stream->handle()), 1);
+  if (status != 0) stream->close();  // not a connection to use
   self->on_accepted_(*stream, status);
 }
 

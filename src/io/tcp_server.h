@@ -14,7 +14,8 @@ class TcpServer {
  public:
   // Called for each connection: the Stream to accept it into, or nullptr to refuse it.
   using StreamFor = std::function<Stream*()>;
-  // Called once the connection is in the Stream (status 0), or when accepting failed (a libuv error).
+  // Called once the connection is in the Stream (status 0), or when accepting failed (a libuv error;
+  // the Stream is closed then).
   using AcceptCallback = std::function<void(Stream&, int status)>;
 
   TcpServer() = default;

@@ -19,7 +19,8 @@ class Timer {
   int init(uv_loop_t* loop);
   // (Re)starts the timer: `cb` runs once after `seconds` (at least 0). Returns 0 or a libuv error.
   int start(double seconds, Callback cb);
-  void stop();
+  // Returns 0 or a libuv error.
+  int stop();
   void close();
 
  private:
