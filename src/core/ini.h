@@ -1,5 +1,6 @@
-// Spectrum's config-file syntax (Boost.Program_options, §7): trimmed lines, '#' comments anywhere,
-// "[section]" prefixes, "key = value". Quotes are kept. Anything else is a syntax error.
+// Spectrum's config-file syntax (Boost.Program_options; docs/spectrum-protocol.md#config-file-syntax):
+// trimmed lines, '#' comments anywhere, "[section]" prefixes, "key = value". Quotes are kept. Anything
+// else is a syntax error.
 #pragma once
 
 #include <optional>

@@ -25,7 +25,7 @@ constexpr PayloadKind kNone = PayloadKind::kNone;
 constexpr PayloadKind kXml = PayloadKind::kRawXml;
 constexpr PayloadKind kFt = PayloadKind::kUnsupported;
 
-// Directions from §2.4: "S→B sent by Spectrum" and "B→S handled by Spectrum".
+// Directions (docs/spectrum-protocol.md#message-types): S→B "Spectrum sends it", B→S "Spectrum handles it".
 const Row kRows[] = {
     {WrapperMessage::TYPE_CONNECTED, kMsg, pbnetwork::Connected::descriptor, false, true},
     {WrapperMessage::TYPE_DISCONNECTED, kMsg, pbnetwork::Disconnected::descriptor, false, true},

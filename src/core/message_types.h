@@ -1,4 +1,5 @@
-// The one table of WrapperMessage types: what each carries and which way Spectrum uses it (§2.4).
+// The one table of WrapperMessage types: what each carries and which way Spectrum uses it
+// (docs/spectrum-protocol.md#message-types).
 #pragma once
 
 #include <string>

@@ -63,7 +63,7 @@ std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>&
                             const std::string& pid, BridgeOptions& out);
 
 // The BACKEND_CONFIG text the bridge sends before its first PONG: the whole [registration] section,
-// then "name=1" for each feature asked for (docs/spectrum-protocol.md, "BACKEND_CONFIG").
+// then "name=1" for each feature asked for (docs/spectrum-protocol.md#backend-config).
 std::string backend_config_text(const BackendConfigSettings& settings);
 
 }  // namespace s2j

@@ -1,6 +1,6 @@
 // What Spectrum does with what a backend sends, in one place: the bridge refuses what Spectrum would
 // ignore, drop or throw on (core/json_translator.cpp), and the simulator reports the same verdicts as
-// findings (src/sim/spectrum_checks.cpp). docs/spectrum-protocol.md explains each rule.
+// findings (src/sim/spectrum_checks.cpp). docs/spectrum-protocol.md#message-types explains each rule.
 #pragma once
 
 #include <map>

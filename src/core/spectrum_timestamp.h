@@ -1,6 +1,6 @@
 // ConversationMessage.timestamp as Spectrum reads it: boost::posix_time::from_iso_string (Boost 1.74,
 // as on Debian 12), unguarded, inside its event loop, and later formatted as the XMPP delay stamp.
-// The rule is written out in docs/spectrum-protocol.md ("Timestamps") and checked against Boost itself
+// The rule is written out in docs/spectrum-protocol.md#timestamps and checked against Boost itself
 // in tests/boost/timestamp_vs_boost_test.cpp.
 #pragma once
 

@@ -161,7 +161,8 @@ const ENUMS = {
   },
 };
 
-// Every type of WrapperMessage.Type under its JSON name (the enum name without TYPE_, lower case).
+// Every type of WrapperMessage.Type under its JSON name (the enum name without TYPE_, lower case);
+// see docs/spectrum-protocol.md#message-types.
 //   number        the enum value
 //   payload       the payload message (a key of MESSAGES); null for none; 'raw' for raw_xml, whose
 //                 JSON form carries the stanza as {"xml": "..."}

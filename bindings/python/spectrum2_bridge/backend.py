@@ -18,7 +18,8 @@ from .message import Message
 
 log = logging.getLogger("spectrum2_bridge")
 
-# Everything Spectrum sends to a backend; each may have an on_<type> handler.
+# Everything Spectrum sends to a backend (docs/spectrum-protocol.md#message-types); each may have an
+# on_<type> handler.
 SPECTRUM_TYPES = (
     "login", "logout", "buddy_changed", "buddy_removed", "conv_message", "join_room", "leave_room",
     "room_subject_changed", "vcard", "status_changed", "buddy_typing", "buddy_stopped_typing",
