@@ -96,7 +96,9 @@ void BridgeLoop::apply(const LifecycleAction& action) {
   switch (action.kind) {
     case Kind::kConnect:
       connector_.connect(loop_.get(), spectrum_, options_.host, options_.port, [this](int status) {
-        if (status == 0) uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(spectrum_.handle()), 1);
+        // Without TCP_NODELAY every PONG would wait for an ACK; worth a word, not a failure.
+        if (status == 0 && uv_tcp_nodelay(reinterpret_cast<uv_tcp_t*>(spectrum_.handle()), 1) != 0)
+          log_.debug("cannot set TCP_NODELAY on the connection to Spectrum");
         session_.on_connected(status == 0 ? 0 : errno_of(status), options_.host + ":" + std::to_string(options_.port),
                               status == 0 ? "" : uv_strerror(status), now());
         perform();
