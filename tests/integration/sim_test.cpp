@@ -128,6 +128,24 @@ TEST(Sim, BackendThatNeverExitsFails) {
   EXPECT_TRUE(r.has("did not exit within 0.5 s after EXIT")) << r.out;
 }
 
+// In Spectrum a process the backend left behind would run on, orphaned: the simulator fails the run
+// and ends it, whichever process of the backend's session it is.
+TEST(Sim, ProcessesThatOutliveTheBackendFailTheRunAndAreEnded) {
+  const std::string dir = make_temp_dir();
+  const std::string script = dir + "/empty.scenario";
+  write_file(script, "");
+  const std::string marker = dir + "/left-behind";  // names the stray process, to find it afterwards
+  write_file(marker, "#!/bin/sh\nexec sleep 3600\n", true);
+  const SimRun r =
+      run_sim({"--script", script, "--", S2J_BRIDGE_BINARY, "--child", "sh -c '" + marker + " & exec cat'"});
+  EXPECT_EQ(r.code, 1) << r.out << r.err;
+  EXPECT_TRUE(r.has("outlived it")) << r.out;
+  EXPECT_TRUE(r.has("(sleep)")) << r.out;
+  // Nothing of that session is left running (a zombie waits for a reaper; it does not run).
+  const std::string running = "ps -eo stat=,args= | grep -v '^Z' | grep -F 'sleep 3600' | grep -v grep";
+  EXPECT_TRUE(wait_until([&] { return std::system((running + " >/dev/null").c_str()) != 0; })) << r.out;
+}
+
 TEST(Sim, ReportsWhatSpectrumWouldDrop) {
   const std::string script = make_temp_dir() + "/bad.scenario";
   write_file(script,
