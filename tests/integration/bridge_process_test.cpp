@@ -155,7 +155,11 @@ TEST_F(BridgeProcessTest, WithoutJTheJidComesFromServiceJid) {
 // included).
 TEST_F(BridgeProcessTest, ChildInheritsOnlyTheThreeStandardDescriptors) {
   start("cat", {"--trace", dir_ + "/trace.jsonl"});
-  ping_pong();  // the child runs: the log line with its PID has been written
+  // Once a message came back, cat is in its read loop: the loader's and the launcher's passing
+  // descriptors are gone, and what is left is what it inherited.
+  const auto m = message("are you there");
+  spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
+  ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_CONV_MESSAGE)) << bridge_.stderr_text();
   const std::string log = bridge_.stderr_text();
   const size_t at = log.find("child pid ");
   ASSERT_NE(at, std::string::npos) << log;
