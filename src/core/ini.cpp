@@ -5,7 +5,7 @@ namespace s2j {
 namespace {
 
 std::string_view trim(std::string_view s) {
-  const char* ws = " \t\r\n\v\f";
+  const char* ws = " \t\r\n";  // Boost's set: not \v or \f
   const size_t b = s.find_first_not_of(ws);
   if (b == std::string_view::npos) return {};
   const size_t e = s.find_last_not_of(ws);
@@ -27,23 +27,27 @@ IniParseResult parse_ini(std::string_view text) {
     if (hash != std::string_view::npos) line = line.substr(0, hash);
     line = trim(line);
     if (line.empty()) continue;
-    if (line.front() == '[') {
-      if (line.back() != ']' || line.size() < 3) {
+    if (line.size() >= 2 && line.front() == '[' && line.back() == ']') {
+      // As Boost: the name between the brackets as it is; "[a.]" is "[a]" (it prefixes keys).
+      std::string_view name = line.substr(1, line.size() - 2);
+      if (!name.empty() && name.back() == '.') name.remove_suffix(1);
+      if (name.empty()) {
         result.error = "malformed section header '" + std::string(line) + "'";
         result.error_line = number;
         return result;
       }
-      section = std::string(trim(line.substr(1, line.size() - 2)));
+      section = std::string(name);
       continue;
     }
+    // As Boost, any other line with a '=' is a key (even "[a=b" or "= b"); the rest is an error.
     const size_t eq = line.find('=');
-    const std::string_view key = eq == std::string_view::npos ? std::string_view{} : trim(line.substr(0, eq));
-    if (key.empty()) {
+    if (eq == std::string_view::npos) {
       result.error = "expected 'key = value' or '[section]', got '" + std::string(line) + "'";
       result.error_line = number;
       return result;
     }
-    result.entries.push_back(IniEntry{section, std::string(key), std::string(trim(line.substr(eq + 1))), number});
+    result.entries.push_back(
+        IniEntry{section, std::string(trim(line.substr(0, eq))), std::string(trim(line.substr(eq + 1))), number});
   }
   return result;
 }

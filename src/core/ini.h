@@ -1,6 +1,7 @@
 // Spectrum's config-file syntax (Boost.Program_options; docs/spectrum-protocol.md#config-file-syntax):
-// trimmed lines, '#' comments anywhere, "[section]" prefixes, "key = value". Quotes are kept. Anything
-// else is a syntax error.
+// trimmed lines, '#' comments anywhere, "[section]" prefixes (the name as written), "key = value"
+// (the key may be empty). Quotes are kept. Anything else is a syntax error, and so are "[]" (Boost
+// reads before the empty name) and "[.]".
 #pragma once
 
 #include <optional>

@@ -3,6 +3,7 @@
 #include <google/protobuf/stubs/strutil.h>
 #include <google/protobuf/unknown_field_set.h>
 
+#include <climits>
 #include <map>
 #include <memory>
 
@@ -83,7 +84,10 @@ const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
     found = find_message_type(type.get_ref<const std::string&>());
     if (found == nullptr) error = "unknown type \"" + type.get<std::string>() + "\"";
   } else if (type.is_number_integer()) {
-    found = find_message_type(type.get<int>());
+    // Compared in 64 bits: a number beyond int must not wrap around to a known type.
+    const bool fits = type.is_number_unsigned() ? type.get<uint64_t>() <= uint64_t{INT_MAX}
+                                                : type.get<int64_t>() >= INT_MIN && type.get<int64_t>() <= INT_MAX;
+    found = fits ? find_message_type(static_cast<int>(type.get<int64_t>())) : nullptr;
     if (found == nullptr) error = "unknown type " + type.dump();
   } else {
     error = "\"type\" must be a string such as \"conv_message\"";

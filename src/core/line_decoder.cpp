@@ -1,6 +1,7 @@
 #include "core/line_decoder.h"
 
 #include "core/input_buffer.h"
+#include "core/utf8.h"
 
 #include <cstring>
 
@@ -28,7 +29,7 @@ bool LineDecoder::next(LineEvent& event) {
       scanned_ = available;
       if (available > max_line_size_) {
         // Report now, then drop bytes up to the newline as they arrive.
-        prefix_.assign(start, keep_prefix_ < available ? keep_prefix_ : available);
+        prefix_ = cut_utf8(std::string_view(start, available), keep_prefix_);
         discarding_ = true;
         pos_ = buffer_.size();
         scanned_ = 0;
@@ -47,7 +48,7 @@ bool LineDecoder::next(LineEvent& event) {
     pos_ += length + 1;
     scanned_ = 0;
     if (length > max_line_size_) {
-      prefix_.assign(start, keep_prefix_ < length ? keep_prefix_ : length);
+      prefix_ = cut_utf8(std::string_view(start, length), keep_prefix_);
       event = LineEvent{LineEvent::Kind::kOversized, prefix_};
       return true;
     }

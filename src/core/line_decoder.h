@@ -10,7 +10,8 @@ namespace s2j {
 struct LineEvent {
   enum class Kind {
     kLine,       // `text` is one line without its "\n" (or "\r\n"); valid until the next feed()
-    kOversized,  // a line longer than the limit: `text` holds its first bytes, the rest is discarded
+    kOversized,  // a line longer than the limit: `text` holds its first bytes (whole UTF-8 characters),
+                 // the rest is discarded
   };
   Kind kind = Kind::kLine;
   std::string_view text;

@@ -34,9 +34,24 @@ TEST(Ini, RejectsLineWithoutEquals) {
   EXPECT_EQ(r.error_line, 3);
 }
 
-TEST(Ini, RejectsBrokenSectionAndEmptyKey) {
+TEST(Ini, RejectsBrokenSectionButReadsOtherLinesWithEqualsAsBoostDoes) {
   EXPECT_FALSE(parse_ini("[open\n").ok());
-  EXPECT_FALSE(parse_ini("= value\n").ok());
+  const auto r = parse_ini("[open=1\n[a]\n= value\n");
+  ASSERT_TRUE(r.ok()) << r.error;
+  ASSERT_EQ(r.entries.size(), 2u);
+  EXPECT_EQ(r.entries[0].key, "[open") << "Boost reads the key '[open'";
+  EXPECT_EQ(r.entries[1].section, "a");
+  EXPECT_EQ(r.entries[1].key, "") << "Boost reads the key 'a.'";
+}
+
+TEST(Ini, KeepsSectionNamesAsBoostDoes) {
+  const auto r = parse_ini("[ a ]\nx=1\n[b.]\ny=2\n");
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r.entries.size(), 2u);
+  EXPECT_EQ(r.entries[0].section, " a ") << "Boost reads the key as ' a .x'";
+  EXPECT_EQ(r.entries[1].section, "b") << "Boost reads the key as 'b.y'";
+  EXPECT_FALSE(parse_ini("[]\nx=1\n").ok());
+  EXPECT_FALSE(parse_ini("[.]\nx=1\n").ok());
 }
 
 TEST(Ini, KeepsRepeatedKeys) {
