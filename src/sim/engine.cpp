@@ -155,7 +155,8 @@ std::string SimEngine::why_not_met(const Step& step) const {
   if (received_since_first_send_ == 0)
     why +=
         "; the backend has sent nothing since it was given its first message: its output may be buffered "
-        "(README, Troubleshooting: \"Nothing arrives at Spectrum\")";
+        "(README, Troubleshooting: \"Nothing arrives at Spectrum\"), or it is slow to start (a longer "
+        "\"timeout\" tells)";
   return why;
 }
 
