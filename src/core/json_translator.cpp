@@ -95,9 +95,14 @@ const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
   return found;
 }
 
-// protobuf's error for a field, without quoting a password (it quotes offending values).
-std::string field_error(const MessageType& type, const std::string& message) {
+// protobuf's error for a field, without quoting a password (it quotes offending values), and
+// without its type URLs and empty path (": missing field").
+std::string field_error(const MessageType& type, std::string message) {
   if (message.find("password") != std::string::npos) return type.json_name + ": invalid \"password\" (not shown)";
+  for (const std::string prefix : {"type.googleapis.com/pbnetwork.", "type.googleapis.com/"})
+    for (size_t at = message.find(prefix); at != std::string::npos; at = message.find(prefix, at))
+      message.erase(at, prefix.size());
+  while (!message.empty() && (message.front() == ':' || message.front() == ' ')) message.erase(0, 1);
   return type.json_name + ": " + message;
 }
 
@@ -229,9 +234,12 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
       pb::Message& message = scratch_message(type->descriptor);
       if (!fill_from_json_direct(object, message)) {
         const std::string error = fill_from_json_protobuf(object, message);
-        if (!error.empty()) return reject(field_error(*type, error));
-        if (!message.IsInitialized())
+        if (!error.empty() || !message.IsInitialized()) {
+          std::string explained = explain_json_error(object, *type->descriptor, type->json_name);
+          if (!explained.empty()) return reject(std::move(explained));
+          if (!error.empty()) return reject(field_error(*type, error));
           return reject(type->json_name + ": missing required field(s) " + message.InitializationErrorString());
+        }
       }
       if (backend) {
         const SpectrumVerdict verdict = judge_backend_message(BackendMessage{type, type->number, &message});

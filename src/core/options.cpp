@@ -124,6 +124,8 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
       ("log-level", "error, warn, info or debug", cxxopts::value<std::string>()->default_value("info"))
       ("help", "print this help")
       ("version", "print the version")
+      ("describe", "print the JSON reference of every message type, or of TYPE, in Markdown, and exit",
+       cxxopts::value<std::string>()->implicit_value("all"), "TYPE")
       ("positional", "", cxxopts::value<std::vector<std::string>>());
   // clang-format on
   options.parse_positional({"positional"});
@@ -134,6 +136,12 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
     const cxxopts::ParseResult r = options.parse(argc, argv);
     out.help = r.count("help") > 0;
     out.version = r.count("version") > 0;
+    if (r.count("describe")) {
+      out.describe = r["describe"].as<std::string>();
+      // cxxopts never gives an implicit-value option the next argument: `--describe TYPE` leaves it positional.
+      if (*out.describe == "all" && r.count("positional"))
+        out.describe = r["positional"].as<std::vector<std::string>>().back();
+    }
     if (r.count("host")) out.host = r["host"].as<std::string>();
     if (r.count("port")) out.port = r["port"].as<std::string>();
     if (r.count("service.backend_id")) out.backend_id = r["service.backend_id"].as<std::string>();

@@ -2,6 +2,7 @@
 // [json_backend] section of the transport config, into what each layer needs.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -22,6 +23,8 @@ struct CommandLine {
   std::string log_level = "info";
   bool help = false;
   bool version = false;
+  // --describe: "all" for every type, else the TYPE given (--describe TYPE or --describe=TYPE).
+  std::optional<std::string> describe;
   // --child, --trace and every --json_backend.KEY=VALUE, in order.
   std::vector<std::pair<std::string, std::string>> overrides;
 };

@@ -192,7 +192,102 @@ bool set_value(const nlohmann::json& v, const FD* f, pb::Message& m) {
   }
 }
 
+std::string join_names(const pb::Descriptor& d) {
+  std::string names;
+  for (int i = 0; i < d.field_count(); ++i) names.append(i ? ", " : "").append(d.field(i)->name());
+  return names;
+}
+
+std::string join_values(const pb::EnumDescriptor& e) {
+  std::string names;
+  for (int i = 0; i < e.value_count(); ++i) names.append(i ? ", " : "").append(e.value(i)->name());
+  return names;
+}
+
+// What is wrong with one value of `f`, or "". Only what protobuf's parser refuses too: it reads
+// numbers and booleans from strings, and enums from numbers, so those are left to it.
+std::string value_problem(const nlohmann::json& v, const FD& f, const std::string& label, const std::string& type_name);
+
+// `prefix`: where `object` sits in the line ("" for the line itself, "attachment[0]." below it).
+std::string object_problem(const nlohmann::json& object, const pb::Descriptor& d, const std::string& prefix,
+                           const std::string& type_name) {
+  const std::string where = prefix.empty() ? type_name : type_name + ": " + prefix.substr(0, prefix.size() - 1);
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    if (prefix.empty() && it.key() == "type") continue;
+    const FD* f = d.FindFieldByName(it.key());
+    if (f == nullptr) f = d.FindFieldByCamelcaseName(it.key());
+    if (f == nullptr || (f->json_name() != it.key() && f->name() != it.key()))
+      return where + " has no field \"" + it.key() + "\"; its fields: " + join_names(d);
+    const nlohmann::json& value = it.value();
+    if (value.is_null() || f->is_map()) continue;
+    const std::string label = prefix + f->name();
+    if (!f->is_repeated()) {
+      std::string problem = value_problem(value, *f, label, type_name);
+      if (!problem.empty()) return problem;
+      continue;
+    }
+    if (!value.is_array()) {  // protobuf takes a lone value as a one-item array
+      std::string problem = value_problem(value, *f, label, type_name);
+      if (!problem.empty()) return problem;
+      continue;
+    }
+    for (size_t k = 0; k < value.size(); ++k) {
+      std::string problem = value_problem(value[k], *f, label + "[" + std::to_string(k) + "]", type_name);
+      if (!problem.empty()) return problem;
+    }
+  }
+  std::string missing;
+  for (int i = 0; i < d.field_count(); ++i) {
+    const FD* f = d.field(i);
+    if (!f->is_required()) continue;
+    const auto a = object.find(f->name()), b = object.find(f->json_name());
+    if ((a == object.end() || a->is_null()) && (b == object.end() || b->is_null()))
+      missing.append(missing.empty() ? "" : ", ").append(prefix + f->name());
+  }
+  return missing.empty() ? std::string() : type_name + ": missing required field(s) " + missing;
+}
+
+std::string value_problem(const nlohmann::json& v, const FD& f, const std::string& label,
+                          const std::string& type_name) {
+  const std::string at = type_name + ": " + label;
+  switch (f.cpp_type()) {
+    case FD::CPPTYPE_STRING:
+      if (f.type() == FD::TYPE_STRING && !v.is_string()) return at + " must be a string";
+      return {};  // bytes: base64 as protobuf reads it
+    case FD::CPPTYPE_INT32: {
+      if (v.is_string()) return {};
+      const bool integral =
+          v.is_number_integer() || (v.is_number_float() && v.get<double>() == static_cast<int64_t>(v.get<double>()));
+      const bool fits = v.is_number_unsigned()
+                            ? v.get<uint64_t>() <= uint64_t{std::numeric_limits<int32_t>::max()}
+                            : v.is_number() && v.get<double>() >= std::numeric_limits<int32_t>::min() &&
+                                  v.get<double>() <= std::numeric_limits<int32_t>::max();
+      if (!v.is_number() || !integral || !fits) return at + " must be an integer from -2147483648 to 2147483647";
+      return {};
+    }
+    case FD::CPPTYPE_BOOL:
+      return v.is_boolean() || v.is_string() ? std::string() : at + " must be true or false";
+    case FD::CPPTYPE_ENUM: {
+      const pb::EnumDescriptor& e = *f.enum_type();
+      if (v.is_string() && e.FindValueByName(v.get_ref<const std::string&>()) == nullptr)
+        return at + ": " + v.dump() + " is not a " + e.name() + "; valid: " + join_values(e);
+      if (!v.is_string() && !v.is_number_integer()) return at + " must be a " + e.name() + "; valid: " + join_values(e);
+      return {};
+    }
+    case FD::CPPTYPE_MESSAGE:
+      if (!v.is_object()) return at + " must be an object";
+      return object_problem(v, *f.message_type(), label + ".", type_name);
+    default:
+      return {};
+  }
+}
+
 }  // namespace
+
+std::string explain_json_error(const nlohmann::json& object, const pb::Descriptor& descriptor,
+                               const std::string& type_name) {
+  return object.is_object() ? object_problem(object, descriptor, "", type_name) : std::string();
+}
 
 void append_json_string(std::string_view s, std::string& out) {
   out.push_back('"');

@@ -23,6 +23,13 @@ std::string fill_from_json_protobuf(const nlohmann::json& object, google::protob
 // The direct filler: same message, or false when it declines (the message is then cleared).
 bool fill_from_json_direct(const nlohmann::json& object, google::protobuf::Message& message);
 
+// Why `object` (a line for a `descriptor` payload, "type" member included) does not make a complete
+// message, in the protocol's words, naming valid values and fields: an unknown field, a value of the
+// wrong kind, an enum name the enum does not have, missing required fields. `type_name` starts the
+// text ("conv_message"). Empty when it finds nothing it can name (protobuf's own text is then all there is).
+std::string explain_json_error(const nlohmann::json& object, const google::protobuf::Descriptor& descriptor,
+                               const std::string& type_name);
+
 // A string as protobuf's printer escapes it (valid UTF-8 in), with the quotes.
 void append_json_string(std::string_view text, std::string& out);
 

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "core/message_reference.h"
 #include "core/message_types.h"
 
 namespace {
@@ -47,7 +48,8 @@ int main() {
                     {"json_name", type->json_name},
                     {"payload", payload_name(*type)},
                     {"direction", direction(*type)},
-                    {"required", required}});
+                    {"required", required},
+                    {"spectrum_does", std::string(s2j::spectrum_does(*type))}});
   }
   std::cout << rows.dump(2) << "\n";
   return 0;

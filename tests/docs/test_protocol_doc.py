@@ -82,7 +82,7 @@ def doc_table(text):
         c = cells(line)
         required = [] if c[4] == "—" else re.findall(r"`([^`]+)`", c[4])
         rows.append({"number": int(c[0]), "name": unquote(c[1]), "payload": unquote(c[2]), "direction": c[3],
-                     "required": required, "line": line})
+                     "required": required, "does": c[5], "line": line})
     return rows
 
 
@@ -186,6 +186,10 @@ class ProtocolDocTest(unittest.TestCase):
                 self.assertEqual(got[key], want[key], "type %d, %s: the doc says %r, the code %r\n  %s"
                                  % (number, key, got[key], want[key], got["line"]))
             self.assertEqual(json_name(got["name"]), want["json_name"])
+            # The code's sentence (for --describe) links relative to docs/, the doc's to itself.
+            does = want["spectrum_does"].replace("](spectrum-protocol" + ".md#", "](#")
+            self.assertEqual(got["does"], does, "type %d: the doc's \"what Spectrum does\" differs from "
+                             "src/core/message_reference.cpp" % number)
 
     def test_python_binding(self):
         sys.path.insert(0, os.path.join(ROOT, "bindings", "python"))

@@ -504,7 +504,7 @@ TEST(BridgeStartup, HelpAndVersion) {
   help.start({"--help"});
   EXPECT_EQ(help.wait(), 0);
   for (const char* option : {"Usage:", "--host", "--port", "--service.backend_id", "--jid", "--config", "--child",
-                             "--trace", "--log-level", "--json_backend.KEY=VALUE"}) {
+                             "--trace", "--log-level", "--describe", "--json_backend.KEY=VALUE"}) {
     EXPECT_NE(help.stdout_text().find(option), std::string::npos) << option << " in:\n" << help.stdout_text();
   }
   EXPECT_EQ(help.stderr_text(), "");
@@ -512,6 +512,29 @@ TEST(BridgeStartup, HelpAndVersion) {
   version.start({"--version"});
   EXPECT_EQ(version.wait(), 0);
   EXPECT_EQ(version.stdout_text(), "spectrum2_json_backend " S2J_VERSION "\n");
+}
+
+// Without --host, --port, a config or a child: it prints and exits.
+TEST(BridgeStartup, DescribePrintsTheReference) {
+  BridgeProcess all;
+  all.start({"--describe"});
+  EXPECT_EQ(all.wait(), 0) << all.stderr_text();
+  EXPECT_EQ(all.stdout_text().rfind("# Message reference\n", 0), 0u);
+  for (const char* form : {"--describe=buddy_typing", "--describe"}) {
+    BridgeProcess one;
+    one.start(std::string(form) == "--describe" ? std::vector<std::string>{form, "buddy_typing"}
+                                                : std::vector<std::string>{form});
+    EXPECT_EQ(one.wait(), 0) << form << ": " << one.stderr_text();
+    EXPECT_EQ(one.stdout_text().rfind("## buddy_typing\n", 0), 0u) << form << ": " << one.stdout_text();
+    EXPECT_NE(one.stdout_text().find("| `buddyName` | string | required |"), std::string::npos);
+  }
+  BridgeProcess unknown;
+  unknown.start({"--describe=buddy_typeing"});
+  EXPECT_EQ(unknown.wait(), EINVAL);
+  EXPECT_NE(unknown.stderr_text().find("unknown type \"buddy_typeing\"; valid: connected, disconnected,"),
+            std::string::npos)
+      << unknown.stderr_text();
+  EXPECT_EQ(unknown.stdout_text(), "");
 }
 
 }  // namespace

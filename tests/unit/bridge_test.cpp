@@ -205,7 +205,7 @@ TEST_F(BridgeTest, RejectedLinesGetBridgeErrorWithLineNumberAndTheStreamGoesOn) 
   EXPECT_EQ(errors[0]["line"], "{oops");
   EXPECT_NE(errors[0]["error"].get<std::string>().find("not valid JSON"), std::string::npos);
   EXPECT_EQ(errors[1]["line_number"], 4);
-  EXPECT_NE(errors[1]["error"].get<std::string>().find("missing field user"), std::string::npos);
+  EXPECT_NE(errors[1]["error"].get<std::string>().find("connected: missing required field(s) user"), std::string::npos);
   EXPECT_EQ(frames_in(take_spectrum()).size(), 1u);
   EXPECT_TRUE(logged(LogLevel::kError, "child line 2 rejected"));
 }

@@ -275,6 +275,38 @@ TEST(JsonTranslator, AcceptsEnumNamesNumbersAndCamelCaseOnInput) {
   EXPECT_EQ(a.frame_body, b.frame_body);
 }
 
+TEST(JsonTranslator, ErrorTextsNameValidValuesAndFields) {
+  const auto error = [](const char* line) { return json_to_wrapper(line).error; };
+  EXPECT_EQ(error(R"({"type":"buddy_changed","userName":"u","buddyName":"b","status":"STATUS_ONLNE"})"),
+            "buddy_changed: status: \"STATUS_ONLNE\" is not a StatusType; valid: STATUS_ONLINE, STATUS_AWAY, "
+            "STATUS_FFC, STATUS_XA, STATUS_DND, STATUS_NONE, STATUS_INVISIBLE");
+  EXPECT_EQ(error(R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","colour":"red"})"),
+            "conv_message has no field \"colour\"; its fields: userName, buddyName, message, nickname, xhtml, "
+            "timestamp, headline, id, pm, carbon, attachment");
+  EXPECT_EQ(error(R"({"type":"conv_message","userName":"u","message":"m"})"),
+            "conv_message: missing required field(s) buddyName");
+  EXPECT_EQ(error(R"({"type":"conv_message","userName":"u"})"),
+            "conv_message: missing required field(s) buddyName, message");
+  EXPECT_EQ(error(R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","attachment":[{}]})"),
+            "conv_message: missing required field(s) attachment[0].url");
+  EXPECT_EQ(error(R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","attachment":[{"uri":"x"}]})"),
+            "conv_message: attachment[0] has no field \"uri\"; its fields: url, mimeType, description");
+  EXPECT_EQ(error(R"({"type":"disconnected","user":"u","error":1.5})"),
+            "disconnected: error must be an integer from -2147483648 to 2147483647");
+  EXPECT_EQ(error(R"({"type":"connected","user":7})"), "connected: user must be a string");
+  EXPECT_EQ(error(R"({"type":"buddy_changed","userName":"u","buddyName":"b","blocked":1})"),
+            "buddy_changed: blocked must be true or false");
+  EXPECT_EQ(error(R"({"type":"buddy_changed","userName":"u","buddyName":"b","group":[7]})"),
+            "buddy_changed: group[0] must be a string");
+  for (const char* line : {R"({"type":"buddy_changed","userName":"u","buddyName":"b","status":"STATUS_ONLNE"})",
+                           R"({"type":"conv_message","userName":"u","message":"m"})"}) {
+    const std::string text = error(line);
+    EXPECT_EQ(text.find("googleapis"), std::string::npos) << text;
+    EXPECT_EQ(text.find(": :"), std::string::npos) << text;
+    EXPECT_EQ(text.find('\n'), std::string::npos) << text;
+  }
+}
+
 TEST(JsonTranslator, RejectsBadLinesWithAClearReason) {
   struct Case {
     const char* line;
@@ -289,7 +321,7 @@ TEST(JsonTranslator, RejectsBadLinesWithAClearReason) {
       {R"({"type":true})", "\"type\" must be a string"},
       {R"({"type":"login","user":"u","legacyName":"l","password":"p"})", "not accepted from a backend"},
       {R"({"type":"api_version","version":1})", "not accepted from a backend"},
-      {R"({"type":"disconnected","user":"u"})", "missing field error"},
+      {R"({"type":"disconnected","user":"u"})", "disconnected: missing required field(s) error"},
       {R"({"type":"connected","user":"u","bogus":1})", "bogus"},
       {R"({"type":"disconnected","user":"u","error":"x"})", "error"},
       {R"({"type":"buddy_changed","userName":"u","buddyName":"b","status":"STATUS_SLEEPY"})", "status"},

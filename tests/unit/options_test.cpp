@@ -13,6 +13,13 @@ CommandLine parse(std::vector<const char*> args) {
   return cli;
 }
 
+TEST(CommandLine, DescribeTakesAnOptionalType) {
+  EXPECT_FALSE(parse({"--host", "h", "--port", "1"}).describe);
+  EXPECT_EQ(parse({"--describe"}).describe, "all");
+  EXPECT_EQ(parse({"--describe=attention"}).describe, "attention");
+  EXPECT_EQ(parse({"--describe", "attention"}).describe, "attention");
+}
+
 TEST(CommandLine, ParsesWhatSpectrumPasses) {
   const CommandLine cli = parse({"--host", "127.0.0.1", "--port", "31640", "--service.backend_id=1", "-j",
                                  "icq.example.org", "/etc/spectrum2/transports/icq.cfg"});

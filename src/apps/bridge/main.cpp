@@ -15,6 +15,7 @@
 #include "apps/bridge/trace_writer.h"
 #include "core/bridge_session.h"
 #include "core/ini.h"
+#include "core/message_reference.h"
 #include "core/options.h"
 #include "io/descriptors.h"
 #include "io/parent_death.h"
@@ -63,6 +64,15 @@ int main(int argc, char** argv) {
   }
   if (cli.version) {
     std::cout << "spectrum2_json_backend " S2J_VERSION "\n";
+    return 0;
+  }
+
+  if (cli.describe) {
+    const std::optional<std::string> text =
+        s2j::describe_types(*cli.describe == "all" ? std::nullopt : std::optional<std::string_view>(*cli.describe));
+    if (!text)
+      return fail(EINVAL, "--describe: unknown type \"" + *cli.describe + "\"; valid: " + s2j::message_type_names());
+    std::cout << *text << "\n";
     return 0;
   }
 
