@@ -502,9 +502,15 @@ int main(int argc, char** argv) {
       target("(b1) bridge RSS under load, buffer_limit 1 MiB / (a)",
              by_key["b1"]["bridge_rss_load_kib"].get<double>() / a["rss_load_kib"].get<double>(), 1.3, false);
   }
+  // The bindings' goals: the Python binding through the bridge keeps up with a pure-Python backend
+  // speaking protobuf itself; the shell binding answers fast enough for a roster at login.
   if (by_key.count("c") && by_key.count("e"))
     target("(c) throughput / (e) throughput",
-           by_key["c"]["msgs_per_s"].get<double>() / by_key["e"]["msgs_per_s"].get<double>(), 1.2, true);
+           by_key["c"]["msgs_per_s"].get<double>() / by_key["e"]["msgs_per_s"].get<double>(), 1.0, true);
+  if (by_key.count("d")) {
+    target("(d) shell binding throughput, msgs/s", by_key["d"]["msgs_per_s"].get<double>(), 1000, true);
+    target("(d) shell binding round trip p50, ms", by_key["d"]["rt_p50_us"].get<double>() / 1000, 5, false);
+  }
 
   std::ofstream(json_path) << nlohmann::ordered_json{{"quick", quick}, {"results", results}, {"targets", targets}}.dump(
                                   2)
