@@ -19,14 +19,6 @@ namespace {
 using pbnetwork::WrapperMessage;
 using json = nlohmann::json;
 
-pbnetwork::ConversationMessage message(const std::string& text) {
-  pbnetwork::ConversationMessage m;
-  m.set_username("alice@example.org");
-  m.set_buddyname("bob");
-  m.set_message(text);
-  return m;
-}
-
 class BridgeProcessTest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = make_temp_dir(); }
@@ -157,7 +149,7 @@ TEST_F(BridgeProcessTest, ChildInheritsOnlyTheThreeStandardDescriptors) {
   start("cat", {"--trace", dir_ + "/trace.jsonl"});
   // Once a message came back, cat is in its read loop: the loader's and the launcher's passing
   // descriptors are gone, and what is left is what it inherited.
-  const auto m = message("are you there");
+  const auto m = conv_message("are you there");
   spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_CONV_MESSAGE)) << bridge_.stderr_text();
   const std::string log = bridge_.stderr_text();
@@ -188,7 +180,7 @@ TEST_F(BridgeProcessTest, EveryFrameReachesTheChildInOrderAndExitEndsIt) {
   login.set_password("pw");
   spectrum_.send(WrapperMessage::TYPE_LOGIN, &login);
   for (int i = 0; i < 300; ++i) {
-    const auto m = message("m" + std::to_string(i));
+    const auto m = conv_message("m" + std::to_string(i));
     spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   }
   spectrum_.send_raw_xml("<presence/>");
@@ -213,14 +205,14 @@ TEST_F(BridgeProcessTest, EchoChildRoundTripsMessagesByteForByte) {
   start("cat");
   ping_pong();
   for (int i = 0; i < 2000; ++i) {
-    const auto m = message("echo " + std::to_string(i));
+    const auto m = conv_message("echo " + std::to_string(i));
     spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   }
   for (int i = 0; i < 2000; ++i) {
     auto back = spectrum_.read();
     ASSERT_TRUE(back) << i << bridge_.stderr_text();
     ASSERT_EQ(back->type(), WrapperMessage::TYPE_CONV_MESSAGE);
-    EXPECT_EQ(back->payload(), message("echo " + std::to_string(i)).SerializeAsString());
+    EXPECT_EQ(back->payload(), conv_message("echo " + std::to_string(i)).SerializeAsString());
   }
   exit_and_wait();
 }
@@ -255,7 +247,7 @@ TEST_F(BridgeProcessTest, BadChildLinesGetBridgeErrorAndGoodOnesStillPass) {
 
 TEST_F(BridgeProcessTest, MalformedAndOversizedFramesAreSkipped) {
   start(recorder(), {"--json_backend.max_message_size=1000"});
-  const auto a = message("a"), b = message("b"), c = message("c");
+  const auto a = conv_message("a"), b = conv_message("b"), c = conv_message("c");
   spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &a);
   spectrum_.send_bytes(std::string("\x00\x00\x00\x03\xff\xff\xff", 7));
   spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &b);
@@ -276,7 +268,7 @@ TEST_F(BridgeProcessTest, MalformedAndOversizedFramesAreSkipped) {
 
 TEST_F(BridgeProcessTest, InvalidUtf8FromSpectrumStillGivesValidJson) {
   start(recorder());
-  const auto m = message("caf\xc3 \xff");
+  const auto m = conv_message("caf\xc3 \xff");
   spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   exit_and_wait();
   EXPECT_EQ(recorded()[1]["message"], "caf\xEF\xBF\xBD \xEF\xBF\xBD");
@@ -285,7 +277,7 @@ TEST_F(BridgeProcessTest, InvalidUtf8FromSpectrumStillGivesValidJson) {
 
 TEST_F(BridgeProcessTest, SpectrumEofClosesTheChildsStdinWithoutExitLine) {
   start(recorder());
-  const auto m = message("last");
+  const auto m = conv_message("last");
   spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   spectrum_.close_connection();
   EXPECT_EQ(bridge_.wait(), 0) << bridge_.stderr_text();
@@ -385,7 +377,7 @@ TEST_F(BridgeProcessTest, TraceFileHasEveryDirectionAndNoPassword) {
   login.set_legacyname("a");
   login.set_password("s3cret-pw");
   spectrum_.send(WrapperMessage::TYPE_LOGIN, &login);
-  const auto m = message("hello");
+  const auto m = conv_message("hello");
   spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_CONV_MESSAGE));
   exit_and_wait();
@@ -413,7 +405,7 @@ TEST_F(BridgeProcessTest, SlowChildGetsEverythingAndPingIsStillAnswered) {
   start(kPython + " " + script, {"--json_backend.buffer_limit=65536"});
   const int count = 5000;
   for (int i = 0; i < count; ++i) {
-    const auto m = message("slow " + std::to_string(i));
+    const auto m = conv_message("slow " + std::to_string(i));
     spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   }
   spectrum_.send(WrapperMessage::TYPE_PING);

@@ -270,4 +270,32 @@ long rss_kib(pid_t pid) {
   return -1;
 }
 
+std::vector<pid_t> children_of(pid_t pid) {
+  std::vector<pid_t> out;
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  for (pid_t child; in >> child;) out.push_back(child);
+  return out;
+}
+
+pbnetwork::ConversationMessage conv_message(const std::string& text) {
+  pbnetwork::ConversationMessage m;
+  m.set_username("alice@example.org");
+  m.set_buddyname("bob");
+  m.set_message(text);
+  return m;
+}
+
+void BridgeFixture::start(const std::string& child, std::vector<std::string> extra) {
+  std::vector<std::string> args = {"--host", "127.0.0.1", "--port", std::to_string(spectrum_.port()), "--child", child};
+  args.insert(args.end(), extra.begin(), extra.end());
+  bridge_.start(args);
+  ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
+}
+
+void BridgeFixture::expect_pong() {
+  spectrum_.send(pbnetwork::WrapperMessage::TYPE_PING);
+  ASSERT_TRUE(spectrum_.read_until(pbnetwork::WrapperMessage::TYPE_PONG)) << bridge_.stderr_text();
+  ASSERT_TRUE(spectrum_.read_until(pbnetwork::WrapperMessage::TYPE_STATS)) << bridge_.stderr_text();
+}
+
 }  // namespace s2j::testing

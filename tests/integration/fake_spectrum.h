@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "protocol.pb.h"
 
 namespace s2j::testing {
@@ -88,5 +90,23 @@ std::vector<std::string> file_lines(const std::string& path);
 std::vector<std::string> child_lines(const std::string& path);
 // VmRSS of a process in KiB.
 long rss_kib(pid_t pid);
+// PIDs of the children of `pid`.
+std::vector<pid_t> children_of(pid_t pid);
+// A conv_message from alice@example.org to bob.
+pbnetwork::ConversationMessage conv_message(const std::string& text);
+
+// A test with a directory of its own, a fake Spectrum and a bridge started against it.
+class BridgeFixture : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = make_temp_dir(); }
+  // Starts the bridge with `child` (and `extra` arguments) and accepts its connection.
+  void start(const std::string& child, std::vector<std::string> extra = {});
+  // Sends PING; the PONG and the STATS must come.
+  void expect_pong();
+
+  std::string dir_;
+  FakeSpectrum spectrum_;
+  BridgeProcess bridge_;
+};
 
 }  // namespace s2j::testing

@@ -62,14 +62,6 @@ int number_of(const WrapperMessage& w) {
   return std::stoi(m.message());
 }
 
-// PIDs of the children of `pid`.
-std::vector<pid_t> children_of(pid_t pid) {
-  std::vector<pid_t> out;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  for (pid_t child; in >> child;) out.push_back(child);
-  return out;
-}
-
 // Sends `bytes` from another thread, so the test can read at the same time. Joined on scope exit;
 // a failed assertion first shuts the connection down so that a blocked send returns.
 class Sender {
@@ -95,25 +87,7 @@ class Sender {
   std::thread thread_;
 };
 
-class FaultTest : public ::testing::Test {
- protected:
-  void SetUp() override { dir_ = make_temp_dir(); }
-  void start(const std::string& child, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--host",  "127.0.0.1", "--port", std::to_string(spectrum_.port()),
-                                     "--child", child};
-    args.insert(args.end(), extra.begin(), extra.end());
-    bridge_.start(args);
-    ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
-  }
-  void expect_pong() {
-    spectrum_.send(WrapperMessage::TYPE_PING);
-    ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_PONG)) << bridge_.stderr_text();
-    ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_STATS)) << bridge_.stderr_text();
-  }
-  std::string dir_;
-  FakeSpectrum spectrum_;
-  BridgeProcess bridge_;
-};
+class FaultTest : public BridgeFixture {};
 
 TEST_F(FaultTest, ChildKilledMidStreamLosesNothingItHadWritten) {
   // tee writes each chunk to its stdout before it appends it to the file, so every complete line in

@@ -31,13 +31,6 @@ bool process_gone(pid_t pid) {
   return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z';
 }
 
-std::vector<pid_t> children_of(pid_t pid) {
-  std::vector<pid_t> out;
-  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
-  for (pid_t child; in >> child;) out.push_back(child);
-  return out;
-}
-
 std::string comm_of(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
   std::string name;
@@ -45,29 +38,8 @@ std::string comm_of(pid_t pid) {
   return name;
 }
 
-pbnetwork::ConversationMessage message(const std::string& text) {
-  pbnetwork::ConversationMessage m;
-  m.set_username("alice@example.org");
-  m.set_buddyname("bob");
-  m.set_message(text);
-  return m;
-}
-
-class ProductionTest : public ::testing::Test {
+class ProductionTest : public BridgeFixture {
  protected:
-  void SetUp() override { dir_ = make_temp_dir(); }
-  void start(const std::string& child, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args = {"--host",  "127.0.0.1", "--port", std::to_string(spectrum_.port()),
-                                     "--child", child};
-    args.insert(args.end(), extra.begin(), extra.end());
-    bridge_.start(args);
-    ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
-  }
-  void expect_pong() {
-    spectrum_.send(WrapperMessage::TYPE_PING);
-    ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_PONG)) << bridge_.stderr_text();
-    ASSERT_TRUE(spectrum_.read_until(WrapperMessage::TYPE_STATS)) << bridge_.stderr_text();
-  }
   // The child's PID once it runs `name` (it starts through a launcher that execs it).
   pid_t child_running(const std::string& name) {
     pid_t found = 0;
@@ -78,9 +50,6 @@ class ProductionTest : public ::testing::Test {
     });
     return found;
   }
-  std::string dir_;
-  FakeSpectrum spectrum_;
-  BridgeProcess bridge_;
 };
 
 // A Python-binding child stuck in a handler: the heartbeat notices, Spectrum's connection is closed
@@ -105,7 +74,7 @@ TEST_F(ProductionTest, AHungPythonChildIsEndedAndTheConnectionClosed) {
   expect_pong();
   // The binding answers the first bridge.ping, written right after bridge.hello, before it
   // handles this message: it has opted in when it blocks.
-  const auto m = message("block");
+  const auto m = conv_message("block");
   spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   ASSERT_TRUE(wait_until([&] { return access(blocked.c_str(), F_OK) == 0; })) << bridge_.stderr_text();
   const auto blocked_at = Clock::now();
@@ -130,7 +99,7 @@ TEST_F(ProductionTest, ARawChildThatNeverAnswersPingsIsLeftAlone) {
     return pings >= 12;
   })) << read_file(record);
   expect_pong();
-  const auto m = message("still here");
+  const auto m = conv_message("still here");
   spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
   expect_pong();
   spectrum_.send(WrapperMessage::TYPE_EXIT);
@@ -182,7 +151,7 @@ TEST_F(ProductionTest, ALowSoftLimitIsRaisedTowardsTheHardOne) {
 TEST_F(ProductionTest, ATraceOnAFullDiskIsReportedOnceAndTheBridgeGoesOn) {
   start("cat", {"--trace", "/dev/full"});
   for (int i = 0; i < 50; ++i) {
-    const auto m = message(std::to_string(i));
+    const auto m = conv_message(std::to_string(i));
     spectrum_.send(WrapperMessage::TYPE_CONV_MESSAGE, &m);
     auto echoed = spectrum_.read_until(WrapperMessage::TYPE_CONV_MESSAGE);
     ASSERT_TRUE(echoed) << bridge_.stderr_text();
@@ -215,7 +184,7 @@ TEST_F(ProductionTest, TimePausedForASlowChildDoesNotCountTowardsThePingTimeout)
   std::string flood;
   const int count = 20000;
   for (int i = 0; i < count; ++i) {
-    const auto m = message(std::to_string(i));
+    const auto m = conv_message(std::to_string(i));
     const std::string payload = m.SerializeAsString();
     append_frame(flood, make_wrapper(WrapperMessage::TYPE_CONV_MESSAGE, &payload));
   }
