@@ -192,16 +192,20 @@ bool set_value(const nlohmann::json& v, const FD* f, pb::Message& m) {
   }
 }
 
-std::string join_names(const pb::Descriptor& d) {
+// "a, b, c" of the names of `count` items.
+template <typename NameOf>
+std::string join_names(int count, NameOf name_of) {
   std::string names;
-  for (int i = 0; i < d.field_count(); ++i) names.append(i ? ", " : "").append(d.field(i)->name());
+  for (int i = 0; i < count; ++i) names.append(i ? ", " : "").append(name_of(i));
   return names;
 }
 
+std::string join_names(const pb::Descriptor& d) {
+  return join_names(d.field_count(), [&](int i) { return d.field(i)->name(); });
+}
+
 std::string join_values(const pb::EnumDescriptor& e) {
-  std::string names;
-  for (int i = 0; i < e.value_count(); ++i) names.append(i ? ", " : "").append(e.value(i)->name());
-  return names;
+  return join_names(e.value_count(), [&](int i) { return e.value(i)->name(); });
 }
 
 // What is wrong with one value of `f`, or "". Only what protobuf's parser refuses too: it reads
@@ -221,12 +225,7 @@ std::string object_problem(const nlohmann::json& object, const pb::Descriptor& d
     const nlohmann::json& value = it.value();
     if (value.is_null() || f->is_map()) continue;
     const std::string label = prefix + f->name();
-    if (!f->is_repeated()) {
-      std::string problem = value_problem(value, *f, label, type_name);
-      if (!problem.empty()) return problem;
-      continue;
-    }
-    if (!value.is_array()) {  // protobuf takes a lone value as a one-item array
+    if (!f->is_repeated() || !value.is_array()) {  // protobuf takes a lone value as a one-item array
       std::string problem = value_problem(value, *f, label, type_name);
       if (!problem.empty()) return problem;
       continue;

@@ -277,6 +277,18 @@ std::vector<pid_t> children_of(pid_t pid) {
   return out;
 }
 
+std::string echo_once_flag_exists(const std::string& dir, const std::string& flag) {
+  const std::string script = dir + "/late.py";
+  write_file(script,
+             "import os, sys, time\n"
+             "while not os.path.exists(sys.argv[1]):\n"
+             "    time.sleep(0.01)\n"
+             "for line in sys.stdin:\n"
+             "    sys.stdout.write(line)\n"
+             "    sys.stdout.flush()\n");
+  return kPython + " " + script + " " + flag;
+}
+
 pbnetwork::ConversationMessage conv_message(const std::string& text) {
   pbnetwork::ConversationMessage m;
   m.set_username("alice@example.org");

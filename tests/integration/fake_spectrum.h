@@ -92,6 +92,9 @@ std::vector<std::string> child_lines(const std::string& path);
 long rss_kib(pid_t pid);
 // PIDs of the children of `pid`.
 std::vector<pid_t> children_of(pid_t pid);
+// A child command (written into `dir`) that reads nothing until the file `flag` exists, then echoes
+// every line: a child that stops reading, for as long as the test wants.
+std::string echo_once_flag_exists(const std::string& dir, const std::string& flag);
 // A conv_message from alice@example.org to bob.
 pbnetwork::ConversationMessage conv_message(const std::string& text);
 

@@ -162,15 +162,7 @@ TEST_F(FaultTest, LineOverTheLimitIsRejectedAndValidLinesAfterItArrive) {
 
 TEST_F(FaultTest, ChildThatDoesNotReadKeepsMemoryBoundedAndGetsEverythingLater) {
   const std::string flag = dir_ + "/go";
-  const std::string script = dir_ + "/late.py";
-  write_file(script,
-             "import os, sys, time\n"
-             "while not os.path.exists(sys.argv[1]):\n"
-             "    time.sleep(0.01)\n"
-             "for line in sys.stdin:\n"
-             "    sys.stdout.write(line)\n"
-             "    sys.stdout.flush()\n");
-  start(kPython + " " + script + " " + flag, {"--json_backend.buffer_limit=1048576"});
+  start(echo_once_flag_exists(dir_, flag), {"--json_backend.buffer_limit=1048576"});
   expect_pong();
   const long baseline = rss_kib(bridge_.pid());
   const int count = 100000;

@@ -170,15 +170,7 @@ TEST_F(ProductionTest, ATraceOnAFullDiskIsReportedOnceAndTheBridgeGoesOn) {
 // time must not count towards ping_timeout.
 TEST_F(ProductionTest, TimePausedForASlowChildDoesNotCountTowardsThePingTimeout) {
   const std::string flag = dir_ + "/go";
-  const std::string script = dir_ + "/late.py";
-  write_file(script,
-             "import os, sys, time\n"
-             "while not os.path.exists(sys.argv[1]):\n"
-             "    time.sleep(0.01)\n"
-             "for line in sys.stdin:\n"
-             "    sys.stdout.write(line)\n"
-             "    sys.stdout.flush()\n");
-  start(kPython + " " + script + " " + flag,
+  start(echo_once_flag_exists(dir_, flag),
         {"--json_backend.buffer_limit=65536", "--json_backend.ping_timeout=2", "--log-level", "debug"});
   expect_pong();
   std::string flood;
