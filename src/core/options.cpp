@@ -63,6 +63,10 @@ void replace_all(std::string& s, const std::string& from, const std::string& to)
 
 // The [json_backend] keys the bridge reads; every other key is the child's (it gets the whole config).
 constexpr const char* kKnownKeys[] = {"child",
+                                      "tap",
+                                      "tap_log",
+                                      "findings",
+                                      "tap_connect_timeout",
                                       "trace",
                                       "features",
                                       "need_registration",
@@ -109,7 +113,7 @@ std::string unknown_key_warning(const std::string& key) {
 std::string parse_command_line(int argc, const char* const* argv, CommandLine& out, std::string& help_text) {
   cxxopts::Options options("spectrum2_json_backend",
                            "Spectrum 2 backend that runs a child process speaking JSON lines");
-  options.custom_help("--host H --port P [--service.backend_id=N] [-j JID] [--child CMD] [options]");
+  options.custom_help("--host H --port P [--service.backend_id=N] [-j JID] [--child CMD | --tap CMD] [options]");
   options.positional_help("[CONFIG]");
   options.allow_unrecognised_options();
   // clang-format off
@@ -120,6 +124,9 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
       ("j,jid", "transport JID", cxxopts::value<std::string>())
       ("config", "transport config file (also the last positional argument)", cxxopts::value<std::string>())
       ("child", "child command (overrides [json_backend] child)", cxxopts::value<std::string>())
+      ("tap", "tap mode: run this native backend and relay its traffic unchanged (overrides [json_backend] tap)",
+       cxxopts::value<std::string>())
+      ("tap-log", "tap mode: log every frame in one line")
       ("trace", "write a JSON trace of all traffic to this file", cxxopts::value<std::string>())
       ("log-level", "error, warn, info or debug", cxxopts::value<std::string>()->default_value("info"))
       ("help", "print this help")
@@ -132,6 +139,7 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
   help_text = options.help({""}) +
               "\nAny [json_backend] config key can also be given as --json_backend.KEY=VALUE.\n"
               "Unknown options are ignored, as Spectrum forwards its own.\n";
+  out.args.assign(argv + (argc > 0 ? 1 : 0), argv + argc);
   try {
     const cxxopts::ParseResult r = options.parse(argc, argv);
     out.help = r.count("help") > 0;
@@ -152,6 +160,9 @@ std::string parse_command_line(int argc, const char* const* argv, CommandLine& o
     else if (r.count("positional"))
       out.config_path = r["positional"].as<std::vector<std::string>>().back();
     if (r.count("child")) out.overrides.emplace_back("child", r["child"].as<std::string>());
+    if (r.count("child") && r.count("tap")) return "--child and --tap exclude each other: give one";
+    if (r.count("tap")) out.overrides.emplace_back("tap", r["tap"].as<std::string>());
+    if (r.count("tap-log")) out.overrides.emplace_back("tap_log", "true");
     if (r.count("trace")) out.overrides.emplace_back("trace", r["trace"].as<std::string>());
     const std::string prefix = "--" + std::string(kSection) + ".";
     for (const std::string& arg : r.unmatched()) {
@@ -219,6 +230,16 @@ std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>&
     if (key == "child") {
       const std::string split_error = shell_split(value, out.child);
       if (!split_error.empty()) return name + ": " + split_error;
+    } else if (key == "tap") {
+      const std::string split_error = shell_split(value, out.tap);
+      if (!split_error.empty()) return name + ": " + split_error;
+    } else if (key == "tap_log" || key == "findings") {
+      const std::optional<bool> flag = parse_config_bool(value);
+      if (!flag) return name + ": '" + value + "' is not a boolean (1/0, true/false, yes/no, on/off)";
+      (key == "tap_log" ? out.tap_log : out.findings) = *flag;
+    } else if (key == "tap_connect_timeout") {
+      if (!parse_seconds(value, out.tap_connect_timeout) || out.tap_connect_timeout == 0)
+        return name + ": '" + value + "' is not a positive number of seconds";
     } else if (key == "trace") {
       out.trace_path = value;
       replace_all(out.trace_path, "{jid}", bridge.jid);
@@ -253,9 +274,14 @@ std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>&
       out.warnings.push_back(unknown_key_warning(key));
     }
   }
-  if (out.child.empty())
+  if (!out.child.empty() && !out.tap.empty())
+    return "[json_backend] sets both child and tap: a bridge runs a JSON child, a tap runs a native backend; "
+           "keep one";
+  if (out.child.empty() && out.tap.empty())
     return "no child command: set 'child = /path/to/program args' in the [json_backend] section of the config, "
-           "or pass --child";
+           "or pass --child (or, to trace a native backend, 'tap = /path/to/backend' or --tap)";
+  if (out.tap.empty() && (out.tap_log || out.findings))
+    out.warnings.push_back("[json_backend] tap_log and findings are for tap mode; without 'tap' they do nothing");
   bridge.backend_config = backend_config_text(registration);
   out.child_env = {"SPECTRUM2_BACKEND_ID=" + bridge.backend_id, "SPECTRUM2_JID=" + bridge.jid,
                    "SPECTRUM2_CONFIG=" + config_path, "SPECTRUM2_HOST=" + out.host,
@@ -265,6 +291,13 @@ std::string resolve_options(const CommandLine& cli, const std::vector<IniEntry>&
 
 void apply_overrides(const CommandLine& cli, std::vector<IniEntry>& config) {
   for (const auto& [key, value] : cli.overrides) {
+    // --child and --tap each replace the config's command of either kind.
+    if (key == "child" || key == "tap") {
+      const std::string other = key == "child" ? "tap" : "child";
+      config.erase(std::remove_if(config.begin(), config.end(),
+                                  [&other](const IniEntry& e) { return e.section == kSection && e.key == other; }),
+                   config.end());
+    }
     bool replaced = false;
     for (IniEntry& e : config) {
       if (e.section == kSection && e.key == key) {

@@ -25,7 +25,9 @@ struct CommandLine {
   bool version = false;
   // --describe: "all" for every type, else the TYPE given (--describe TYPE or --describe=TYPE).
   std::optional<std::string> describe;
-  // --child, --trace and every --json_backend.KEY=VALUE, in order.
+  // The arguments as given (without argv[0]): the tap passes them on to the native backend.
+  std::vector<std::string> args;
+  // --child, --tap, --trace, --tap-log and every --json_backend.KEY=VALUE, in order.
   std::vector<std::pair<std::string, std::string>> overrides;
 };
 
@@ -47,7 +49,12 @@ struct BridgeOptions {
   LogLevel log_level = LogLevel::kInfo;
   std::vector<std::string> child;      // argv of the child process
   std::vector<std::string> child_env;  // "NAME=value" added to the child's environment
-  std::string trace_path;              // "" = no trace; placeholders already expanded
+  // Tap mode (instead of a child): the native backend's command, and what the tap adds.
+  std::vector<std::string> tap;
+  bool tap_log = false;             // each frame in one log line
+  bool findings = false;            // the simulator's checks on the tap's traffic, logged
+  double tap_connect_timeout = 30;  // the native backend's time to connect
+  std::string trace_path;           // "" = no trace; placeholders already expanded
   // The layers.
   BackendConfigSettings backend_config;
   BridgeSettings bridge;        // its backend_config text comes from the settings above
@@ -56,7 +63,8 @@ struct BridgeOptions {
   std::vector<std::string> warnings;
 };
 
-// Puts the command line's --child, --trace and --json_backend.KEY=VALUE into `config` (they win).
+// Puts the command line's --child, --tap, --trace and --json_backend.KEY=VALUE into `config` (they win;
+// --child or --tap also removes the config's command of the other kind).
 void apply_overrides(const CommandLine& cli, std::vector<IniEntry>& config);
 
 // Resolves everything from the command line and the config (after apply_overrides). `config_path`

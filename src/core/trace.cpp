@@ -42,6 +42,10 @@ std::string_view trace_dir_name(TraceDir dir) {
       return "bridge>child";
     case TraceDir::kChildToBridge:
       return "child>bridge";
+    case TraceDir::kSpectrumToBackend:
+      return "spectrum>backend";
+    case TraceDir::kBackendToSpectrum:
+      return "backend>spectrum";
   }
   return "?";
 }
@@ -51,6 +55,16 @@ std::string format_trace_line(std::string_view timestamp, TraceDir dir, std::str
   line.reserve(msg_json.size() + 64);
   line.append("{\"ts\":\"").append(timestamp).append("\",\"dir\":\"").append(trace_dir_name(dir));
   line.append("\",\"msg\":").append(msg_json).append("}\n");
+  return line;
+}
+
+std::string format_trace_note(std::string_view timestamp, TraceDir dir, std::string_view error,
+                              std::string_view frame_hex) {
+  std::string line;
+  line.append("{\"ts\":\"").append(timestamp).append("\",\"dir\":\"").append(trace_dir_name(dir));
+  line.append("\",\"error\":");
+  append_json_string(error, line);
+  line.append(",\"frame_hex\":\"").append(frame_hex).append("\"}\n");
   return line;
 }
 

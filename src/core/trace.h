@@ -8,18 +8,31 @@
 
 namespace s2j {
 
-enum class TraceDir { kSpectrumToBridge, kBridgeToSpectrum, kBridgeToChild, kChildToBridge };
+enum class TraceDir {
+  kSpectrumToBridge,
+  kBridgeToSpectrum,
+  kBridgeToChild,
+  kChildToBridge,
+  // The tap (core/tap_relay.h): frames passing between Spectrum and a native backend.
+  kSpectrumToBackend,
+  kBackendToSpectrum,
+};
 
 std::string_view trace_dir_name(TraceDir dir);
 
 // `msg_json` must be one JSON value; the returned line ends with "\n".
 std::string format_trace_line(std::string_view timestamp, TraceDir dir, std::string_view msg_json);
+// A frame that could not be read as a message: {"ts":…,"dir":…,"error":"…","frame_hex":"…"} (no "msg").
+std::string format_trace_note(std::string_view timestamp, TraceDir dir, std::string_view error,
+                              std::string_view frame_hex);
 
 // Where the bridge core sends trace records; the shell adds the timestamp and writes them.
 class Tracer {
  public:
   virtual ~Tracer() = default;
   virtual void record(TraceDir dir, std::string_view msg_json) = 0;
+  // A frame that is not a message (the tap relays it anyway): why, and its first bytes in hex.
+  virtual void note_unreadable(TraceDir dir, std::string_view error, std::string_view frame_hex) = 0;
 };
 
 // What the trace must not show (SECURITY.md says what it can and cannot catch):

@@ -11,23 +11,25 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/conversation_checks.h"
 #include "core/spectrum_rules.h"
 
 namespace s2j {
 
-class SpectrumChecks {
+class SpectrumChecks : public ConversationChecks {
  public:
-  explicit SpectrumChecks(std::string backend_pid) : pid_(std::move(backend_pid)) {}
+  explicit SpectrumChecks(std::string backend_pid = "") : pid_(std::move(backend_pid)) {}
 
+  void set_backend_pid(std::string pid) override { pid_ = std::move(pid); }
   // A message the simulator sent (LOGIN makes its user known, LOGOUT forgets it).
-  void on_sent(const nlohmann::ordered_json& message);
-  void on_ping_sent();
+  void on_sent(const nlohmann::ordered_json& message) override;
+  void on_ping_sent() override;
   // One frame body from the backend. `json` receives the message as JSON (for display and
   // matching; null when it is not a WrapperMessage). Returns the findings for it.
-  std::vector<std::string> on_backend_frame(std::string_view body, nlohmann::ordered_json& json);
+  std::vector<std::string> on_backend_frame(std::string_view body, nlohmann::ordered_json& json) override;
   // At each ping tick, before the next PING: what Spectrum would conclude. `unanswered` is set when
   // Spectrum would drop the backend for a missing PONG.
-  std::vector<std::string> on_tick(bool& unanswered);
+  std::vector<std::string> on_tick(bool& unanswered) override;
 
   bool ping_outstanding() const { return ping_outstanding_; }
   int pongs() const { return pongs_; }

@@ -122,6 +122,13 @@ std::optional<pbnetwork::WrapperMessage> FakeSpectrum::read(double timeout_s) {
   }
 }
 
+std::optional<std::string> FakeSpectrum::read_bytes(size_t n, double timeout_s) {
+  if (fd_ < 0 || !fill(n, timeout_s)) return std::nullopt;
+  std::string bytes = buffer_.substr(0, n);
+  buffer_.erase(0, n);
+  return bytes;
+}
+
 std::optional<pbnetwork::WrapperMessage> FakeSpectrum::read_until(int type, double timeout_s,
                                                                   std::vector<pbnetwork::WrapperMessage>* skipped) {
   const auto deadline = deadline_in(timeout_s);

@@ -34,6 +34,8 @@ class FakeSpectrum {
   // The next frame, or nullopt on timeout or EOF. BACKEND_CONFIG frames (the bridge sends one as soon
   // as it connects) are set aside in backend_configs() unless keep_backend_configs() was called.
   std::optional<pbnetwork::WrapperMessage> read(double timeout_s = kPatience);
+  // Exactly `n` bytes as they came, or nullopt on timeout or EOF.
+  std::optional<std::string> read_bytes(size_t n, double timeout_s = kPatience);
   void keep_backend_configs() { keep_backend_configs_ = true; }
   const std::vector<std::string>& backend_configs() const { return backend_configs_; }
   // Reads until a frame of `type` arrives (others are collected into `skipped`).

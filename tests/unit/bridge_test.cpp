@@ -13,6 +13,7 @@ using pbnetwork::WrapperMessage;
 struct RecordingTracer : Tracer {
   std::vector<std::pair<TraceDir, std::string>> records;
   void record(TraceDir dir, std::string_view json) override { records.emplace_back(dir, std::string(json)); }
+  void note_unreadable(TraceDir, std::string_view, std::string_view) override { ADD_FAILURE() << "no such frames"; }
 };
 
 std::string frame_of(int type, const google::protobuf::Message* payload = nullptr) {

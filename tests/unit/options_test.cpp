@@ -148,5 +148,46 @@ TEST(ResolveOptions, SaysWhatToFix) {
             std::string::npos);
 }
 
+TEST(ResolveOptions, TapModeRunsANativeBackendInsteadOfAChild) {
+  BridgeOptions o;
+  ASSERT_EQ(resolve({"--port", "5"},
+                    "[json_backend]\ntap = /usr/bin/spectrum2_libcommuni_backend --debug\ntap_log = yes\n"
+                    "findings = 1\ntap_connect_timeout = 2.5\n",
+                    o),
+            "");
+  EXPECT_TRUE(o.child.empty());
+  EXPECT_EQ(o.tap, (std::vector<std::string>{"/usr/bin/spectrum2_libcommuni_backend", "--debug"}));
+  EXPECT_TRUE(o.tap_log);
+  EXPECT_TRUE(o.findings);
+  EXPECT_DOUBLE_EQ(o.tap_connect_timeout, 2.5);
+  EXPECT_TRUE(o.warnings.empty()) << o.warnings[0];
+
+  ASSERT_EQ(resolve({"--port", "5", "--tap", "native", "--tap-log"}, "[json_backend]\nchild = python3 x.py\n", o), "")
+      << "--tap on the command line replaces the config's child";
+  EXPECT_EQ(o.tap, std::vector<std::string>{"native"});
+  EXPECT_TRUE(o.tap_log);
+  BridgeOptions back;
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat"}, "[json_backend]\ntap = native\n", back), "");
+  EXPECT_EQ(back.child, std::vector<std::string>{"cat"});
+  EXPECT_TRUE(back.tap.empty()) << "and --child the config's tap";
+}
+
+TEST(ResolveOptions, ChildAndTapExcludeEachOther) {
+  BridgeOptions o;
+  EXPECT_NE(resolve({"--port", "5"}, "[json_backend]\nchild = cat\ntap = native\n", o).find("keep one"),
+            std::string::npos);
+  CommandLine cli;
+  std::string help;
+  const char* both[] = {"spectrum2_json_backend", "--port", "5", "--child", "cat", "--tap", "native"};
+  EXPECT_NE(parse_command_line(7, both, cli, help).find("--child and --tap"), std::string::npos);
+  EXPECT_NE(resolve({"--port", "5"}, "[json_backend]\ntap = native\ntap_connect_timeout = 0\n", o)
+                .find("tap_connect_timeout"),
+            std::string::npos);
+  BridgeOptions bridge;
+  ASSERT_EQ(resolve({"--port", "5", "--child", "cat"}, "[json_backend]\nfindings = 1\n", bridge), "");
+  ASSERT_EQ(bridge.warnings.size(), 1u);
+  EXPECT_NE(bridge.warnings[0].find("for tap mode"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace s2j

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "apps/bridge/bridge_loop.h"
+#include "apps/bridge/tap_loop.h"
 #include "apps/bridge/trace_writer.h"
 #include "core/bridge_session.h"
 #include "core/ini.h"
@@ -20,6 +21,7 @@
 #include "io/descriptors.h"
 #include "io/parent_death.h"
 #include "io/proc_memory.h"
+#include "sim/spectrum_checks.h"
 
 #ifndef S2J_VERSION
 #define S2J_VERSION "0.0.0"
@@ -116,6 +118,17 @@ int main(int argc, char** argv) {
   if (!options.trace_path.empty()) {
     const int code = trace.open(options.trace_path);
     if (code != 0) return fail(code, "cannot open trace file '" + options.trace_path + "': " + std::strerror(code));
+  }
+
+  if (!options.tap.empty()) {
+    // Tap mode: a native backend behind a transparent, tracing relay.
+    s2j::SpectrumChecks checks;
+    s2j::TapSession session(s2j::TapSettings{options.bridge.max_message_size, options.tap_log},
+                            s2j::TapLifecycleSettings{options.lifecycle.shutdown_timeout, options.tap_connect_timeout,
+                                                      options.lifecycle.buffer_limit},
+                            log, options.trace_path.empty() ? nullptr : &trace, options.findings ? &checks : nullptr);
+    s2j::TapLoop loop(options, cli.args, session, log);
+    return loop.run();
   }
 
   s2j::BridgeSession session(

@@ -7,7 +7,15 @@
 namespace s2j {
 
 void TraceWriter::record(TraceDir dir, std::string_view msg_json) {
-  const int error = file_.append(format_trace_line(rfc3339_now(), dir, msg_json));
+  append(format_trace_line(rfc3339_now(), dir, msg_json));
+}
+
+void TraceWriter::note_unreadable(TraceDir dir, std::string_view error, std::string_view frame_hex) {
+  append(format_trace_note(rfc3339_now(), dir, error, frame_hex));
+}
+
+void TraceWriter::append(const std::string& line) {
+  const int error = file_.append(line);
   if (error != 0 && !failed_) {
     failed_ = true;
     log_.error("cannot write the trace file '" + path_ + "': " + std::strerror(error) +

@@ -19,8 +19,11 @@ class TraceWriter : public Tracer {
     return file_.open(path);
   }
   void record(TraceDir dir, std::string_view msg_json) override;
+  void note_unreadable(TraceDir dir, std::string_view error, std::string_view frame_hex) override;
 
  private:
+  void append(const std::string& line);
+
   const Logger& log_;
   AppendFile file_;
   std::string path_;
