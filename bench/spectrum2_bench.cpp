@@ -409,6 +409,12 @@ int main(int argc, char** argv) {
        {bridge, "--child", "cat", "--log-level", "warn", "--json_backend.buffer_limit=1048576"},
        true,
        fast},
+      // Tap mode: the bridge relaying a native backend's frames unchanged, tracing nothing.
+      {"t",
+       "tap + native C++ echo",
+       {bridge, "--tap", build + "/bench/native_echo_backend", "--log-level", "warn"},
+       true,
+       fast},
       {"c",
        "bridge + Python binding echo",
        {bridge, "--child", python + " " + root + "/examples/echo_backend.py", "--log-level", "warn"},
@@ -501,6 +507,15 @@ int main(int argc, char** argv) {
     if (by_key.count("b1"))
       target("(b1) bridge RSS under load, buffer_limit 1 MiB / (a)",
              by_key["b1"]["bridge_rss_load_kib"].get<double>() / a["rss_load_kib"].get<double>(), 1.3, false);
+  }
+  // What tap mode costs in front of a native backend: the same backend alone is (a).
+  if (by_key.count("a") && by_key.count("t")) {
+    auto& a = by_key["a"];
+    auto& t = by_key["t"];
+    target("(t) tap throughput / (a)", t["msgs_per_s"].get<double>() / a["msgs_per_s"].get<double>(), 0.5, true);
+    target("(t) tap round trip p50 / (a)", t["rt_p50_us"].get<double>() / a["rt_p50_us"].get<double>(), 2, false);
+    target("(t) tap PING->PONG p50 idle / (a)",
+           t["ping_idle_p50_us"].get<double>() / a["ping_idle_p50_us"].get<double>(), 2, false);
   }
   // The bindings' goals: the Python binding through the bridge keeps up with a pure-Python backend
   // speaking protobuf itself; the shell binding answers fast enough for a roster at login.

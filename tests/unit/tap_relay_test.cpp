@@ -153,6 +153,17 @@ TEST_F(TapRelayTest, ExitIsReportedAndTheConnectionEndingMidFrameIsNoted) {
   EXPECT_TRUE(logged(LogLevel::kWarn, "from Spectrum: the connection closed in the middle of a frame"));
 }
 
+TEST_F(TapRelayTest, WithNobodyReadingAlongExitIsStillSeen) {
+  TapRelay relay({}, log_, nullptr, nullptr);
+  pbnetwork::ConversationMessage m;
+  m.set_username("a");
+  m.set_buddyname("b");
+  m.set_message(std::string(300, 'x'));  // a varint length that needs two bytes
+  EXPECT_FALSE(
+      relay.on_spectrum_data(frame(WrapperMessage::TYPE_PING) + frame(WrapperMessage::TYPE_CONV_MESSAGE, &m)).exit);
+  EXPECT_TRUE(relay.on_spectrum_data(frame(WrapperMessage::TYPE_EXIT)).exit);
+}
+
 TEST_F(TapRelayTest, TapLogShowsEachFrameInOneLineCutWhenLong) {
   TapRelay relay({64u << 20, true}, log_, nullptr, nullptr);
   relay.on_spectrum_data(login_frame("hunter22"));
