@@ -191,7 +191,7 @@ void Bridge::handle_line(std::string_view line, ChildEvents& events) {
     return;
   }
   if (tracer_ != nullptr) {
-    if (!in.object.is_object())  // not JSON (or not an object): traced as a string
+    if (in.kind != FromChild::Kind::kFrame && !in.object.is_object())  // not a JSON object: traced as a string
       trace(TraceDir::kChildToBridge, json_text(nlohmann::json(std::string(line))));
     else
       trace(TraceDir::kChildToBridge, line);

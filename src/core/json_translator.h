@@ -49,7 +49,7 @@ struct FromChild {
   std::string frame_body;
   std::string error;
   std::string warning;    // for kFrame: Spectrum accepts it but will probably misread it (log it)
-  nlohmann::json object;  // the parsed line (for kFrame and kBridge)
+  nlohmann::json object;  // the parsed line (for kBridge and kRejected; for kFrame only when it was needed)
 };
 
 // Who writes the line: a backend (the child; only types Spectrum handles, checked strictly) or

@@ -192,6 +192,104 @@ bool set_value(const nlohmann::json& v, const FD* f, pb::Message& m) {
   }
 }
 
+// The direct filler's rules (fill, set_value) applied while nlohmann's SAX parser reads the text, so
+// that no document is built: each scalar is checked and set as set_value does, objects and arrays
+// open and close the fields fill() would walk into. Declines (returns false) where fill() would.
+class SaxFiller : public nlohmann::json_sax<nlohmann::json> {
+ public:
+  SaxFiller(pb::Message& top, std::string_view type_name) : top_(top), type_name_(type_name) {}
+  bool complete() const { return done_ && type_seen_; }
+
+  bool null() override { return value(nlohmann::json()); }
+  bool boolean(bool v) override { return value(nlohmann::json(v)); }
+  bool number_integer(number_integer_t v) override { return value(nlohmann::json(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return value(nlohmann::json(v)); }
+  bool number_float(number_float_t, const string_t&) override { return false; }  // no such field
+  bool binary(binary_t&) override { return false; }
+  bool string(string_t& v) override {
+    if (in_type_) {
+      in_type_ = false;
+      return v == type_name_;
+    }
+    return value(nlohmann::json(std::move(v)));
+  }
+
+  bool start_object(std::size_t) override {
+    if (stack_.empty()) {
+      if (done_) return false;
+      stack_.push_back({&top_, nullptr, true, false});
+      return true;
+    }
+    Frame& f = stack_.back();
+    if (!takes_value(f) || f.field->cpp_type() != FD::CPPTYPE_MESSAGE) return false;
+    const pb::Reflection* r = f.message->GetReflection();
+    pb::Message* sub = f.in_array ? r->AddMessage(f.message, f.field) : r->MutableMessage(f.message, f.field);
+    if (!f.in_array) f.field = nullptr;
+    stack_.push_back({sub, nullptr, false, false});
+    return true;
+  }
+  bool key(string_t& k) override {
+    Frame& f = stack_.back();
+    if (f.top && k == "type") {
+      if (type_seen_) return false;
+      type_seen_ = in_type_ = true;
+      return true;
+    }
+    const pb::Descriptor* d = f.message->GetDescriptor();
+    const FD* field = d->FindFieldByName(k);
+    if (field == nullptr) field = d->FindFieldByCamelcaseName(k);
+    if (field == nullptr || (field->json_name() != k && field->name() != k) || field->is_map()) return false;
+    // Two spellings of one field (or one member twice): left to the other paths.
+    const pb::Reflection* r = f.message->GetReflection();
+    if (field->is_repeated() ? r->FieldSize(*f.message, field) > 0 : r->HasField(*f.message, field)) return false;
+    f.field = field;
+    return true;
+  }
+  bool end_object() override {
+    stack_.pop_back();
+    done_ = stack_.empty();
+    return true;
+  }
+  bool start_array(std::size_t) override {
+    if (stack_.empty()) return false;
+    Frame& f = stack_.back();
+    if (f.field == nullptr || !f.field->is_repeated() || f.in_array) return false;
+    f.in_array = true;
+    return true;
+  }
+  bool end_array() override {
+    Frame& f = stack_.back();
+    f.in_array = false;
+    f.field = nullptr;
+    return true;
+  }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  struct Frame {
+    pb::Message* message;
+    const FD* field;  // the member whose value comes next
+    bool top;         // the line's own object
+    bool in_array;    // inside that member's array
+  };
+  // A repeated field takes its values in an array only; a singular one never in an array.
+  static bool takes_value(const Frame& f) { return f.field != nullptr && f.field->is_repeated() == f.in_array; }
+  bool value(const nlohmann::json& v) {
+    if (stack_.empty()) return false;
+    Frame& f = stack_.back();
+    if (!takes_value(f) || !set_value(v, f.field, *f.message)) return false;
+    if (!f.in_array) f.field = nullptr;
+    return true;
+  }
+
+  pb::Message& top_;
+  std::string_view type_name_;
+  std::vector<Frame> stack_;
+  bool type_seen_ = false;
+  bool in_type_ = false;  // the top object's "type" member's value comes next
+  bool done_ = false;
+};
+
 // "a, b, c" of the names of `count` items.
 template <typename NameOf>
 std::string join_names(int count, NameOf name_of) {
@@ -377,6 +475,19 @@ std::string fill_from_json_protobuf(const nlohmann::json& object, pb::Message& m
   fields.erase("type");
   const pb::util::Status status = pb::util::JsonStringToMessage(fields.dump(), &message);
   return status.ok() ? std::string() : std::string(status.message());
+}
+
+bool fill_from_json_text(std::string_view text, std::string_view type_name, pb::Message& message) {
+  SaxFiller filler(message, type_name);
+  bool parsed = false;
+  try {
+    parsed = nlohmann::json::sax_parse(text.begin(), text.end(), &filler);
+  } catch (const nlohmann::json::exception&) {
+    parsed = false;
+  }
+  if (parsed && filler.complete() && message.IsInitialized()) return true;
+  message.Clear();
+  return false;
 }
 
 bool fill_from_json_direct(const nlohmann::json& object, pb::Message& message) {

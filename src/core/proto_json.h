@@ -23,6 +23,12 @@ std::string fill_from_json_protobuf(const nlohmann::json& object, google::protob
 // The direct filler: same message, or false when it declines (the message is then cleared).
 bool fill_from_json_direct(const nlohmann::json& object, google::protobuf::Message& message);
 
+// The same as the direct filler, from the line's text (its top object must have a "type" member equal
+// to `type_name`, which is skipped), without building a document: nlohmann's SAX parser drives the
+// direct filler's rules. Declines (false, the message cleared) wherever the direct filler would, and
+// for a member named twice.
+bool fill_from_json_text(std::string_view text, std::string_view type_name, google::protobuf::Message& message);
+
 // Why `object` (a line for a `descriptor` payload, "type" member included) does not make a complete
 // message, in the protocol's words, naming valid values and fields: an unknown field, a value of the
 // wrong kind, an enum name the enum does not have, missing required fields. `type_name` starts the

@@ -141,5 +141,62 @@ TEST(ProtoJson, FillsLikeProtobuf) {
   }
 }
 
+struct TextCase {
+  const pb::Descriptor* type;
+  const char* name;  // the "type" the filler expects
+  const char* line;
+  bool taken;  // the text filler takes it (and must then agree with the direct filler to the byte)
+};
+
+TEST(ProtoJson, FillsFromTextAsTheDirectFillerDoes) {
+  const auto* conv = pbnetwork::ConversationMessage::descriptor();
+  const auto* buddy = pbnetwork::Buddy::descriptor();
+  const auto* stats = pbnetwork::Stats::descriptor();
+  const TextCase cases[] = {
+      {conv, "conv_message",
+       R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m\u00e9\n","pm":true,)"
+       R"("attachment":[{"url":"x"},{"url":"y","mimeType":"text/plain"}]})",
+       true},
+      {buddy, "buddy_changed",
+       R"( {"type":"buddy_changed","userName":"u","buddyName":"b","group":[],"status":"STATUS_XA"})", true},
+      {buddy, "buddy_changed", R"({"type":"buddy_changed","userName":"u","buddyName":"b","group":["a","b"]} )", true},
+      {stats, "stats", R"({"type":"stats","res":-2147483648,"init_res":2147483647,"shared":0,"id":"4"})", true},
+      // Declined: what the direct filler declines...
+      {stats, "stats", R"({"type":"stats","res":2147483648,"init_res":2,"shared":0,"id":"4"})", false},
+      {stats, "stats", R"({"type":"stats","res":1.0,"init_res":2,"shared":0,"id":"4"})", false},
+      {stats, "stats", R"({"type":"stats","res":"1","init_res":2,"shared":0,"id":"4"})", false},
+      {buddy, "buddy_changed", R"({"type":"buddy_changed","userName":"u","buddyName":"b","status":3})", false},
+      {buddy, "buddy_changed", R"({"type":"buddy_changed","userName":null,"buddyName":"b"})", false},
+      {buddy, "buddy_changed", R"({"type":"buddy_changed","userName":"u","buddyName":"b","extra":1})", false},
+      {stats, "stats", R"({"type":"stats","res":1,"init_res":2,"initRes":3,"shared":0,"id":"4"})", false},
+      {conv, "conv_message", R"({"type":"conv_message","userName":"u","buddyName":"b"})", false},  // incomplete
+      // ...and what only the document shows.
+      {stats, "stats", R"({"type":"stats","res":1,"res":1,"init_res":2,"shared":0,"id":"4"})", false},
+      {stats, "stats", R"({"type":"stats","type":"stats","res":1,"init_res":2,"shared":0,"id":"4"})", false},
+      {stats, "stats", R"({"type":"pong","res":1,"init_res":2,"shared":0,"id":"4"})", false},
+      {stats, "stats", R"({"res":1,"init_res":2,"shared":0,"id":"4"})", false},
+      // Shapes that do not fit the fields.
+      {buddy, "buddy_changed", R"({"type":"buddy_changed","userName":"u","buddyName":"b","group":"a"})", false},
+      {buddy, "buddy_changed", R"({"type":"buddy_changed","userName":"u","buddyName":["b"]})", false},
+      {buddy, "buddy_changed", R"({"type":"buddy_changed","userName":"u","buddyName":"b","group":[["a"]]})", false},
+      {conv, "conv_message",
+       R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","attachment":{"url":"x"}})", false},
+      {conv, "conv_message", R"({"type":"conv_message","userName":{},"buddyName":"b","message":"m"})", false},
+      {stats, "stats", R"({"type":"stats","res":1,"init_res":2,"shared":0,"id":"4"} {})", false},
+      {stats, "stats", R"({"type":"stats","res":1,"init_res":2,"shared":0,"id":"4")", false},
+  };
+  for (const TextCase& c : cases) {
+    std::unique_ptr<pb::Message> text(pb::MessageFactory::generated_factory()->GetPrototype(c.type)->New());
+    std::unique_ptr<pb::Message> direct(text->New());
+    EXPECT_EQ(fill_from_json_text(c.line, c.name, *text), c.taken) << c.line;
+    if (!c.taken) {
+      EXPECT_EQ(text->ByteSizeLong(), 0u) << "a declined fill leaves the message empty: " << c.line;
+      continue;
+    }
+    ASSERT_TRUE(fill_from_json_direct(nlohmann::json::parse(c.line), *direct)) << c.line;
+    EXPECT_EQ(text->SerializeAsString(), direct->SerializeAsString()) << c.line;
+  }
+}
+
 }  // namespace
 }  // namespace s2j
