@@ -54,6 +54,20 @@ endif()
 message(STATUS "The Python binding installs to ${s2j_python_dir} (under ${CMAKE_INSTALL_PREFIX})")
 
 install(TARGETS spectrum2_json_backend spectrum2_sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# A stripped install (`cmake --install --strip`, CPack's CPACK_STRIP_FILES) also drops the sections
+# nothing reads, as Debian's dh_strip does.
+install(CODE "
+  if(CMAKE_INSTALL_DO_STRIP)
+    foreach(program spectrum2_json_backend spectrum2_sim)
+      execute_process(COMMAND \"${CMAKE_STRIP}\" --remove-section=.comment --remove-section=.note
+                              \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/\${program}\"
+                      RESULT_VARIABLE failed)
+      if(failed)
+        message(FATAL_ERROR \"strip failed on \${program}\")
+      endif()
+    endforeach()
+  endif()
+")
 
 # Man pages, gzipped as Debian wants them (-n: no name or time stamp, so the result is reproducible).
 set(s2j_man_pages "")
