@@ -4,14 +4,16 @@
 //   child = node examples/echo_backend.js
 'use strict';
 
-// The binding: in a checkout bindings/node/; installed with the package (examples in
-// share/doc/spectrum2-json-bridge/examples) share/spectrum2-json-bridge/node/; else the one npm
-// installed.
+// The binding: in a checkout bindings/node/; installed, share/spectrum2-json-bridge/node/ of the
+// same prefix (the examples are in share/doc/spectrum2-json-bridge/examples), or of the package's;
+// else the one npm installed.
 const fs = require('fs');
 const path = require('path');
 const binding = [
   path.join(__dirname, '..', 'bindings', 'node'),
   path.join(__dirname, '..', '..', '..', 'spectrum2-json-bridge', 'node'),
+  '/usr/share/spectrum2-json-bridge/node',
+  '/usr/local/share/spectrum2-json-bridge/node',
 ].find((dir) => fs.existsSync(path.join(dir, 'package.json')));
 const { Backend, StatusType } = require(binding || 'spectrum2-bridge');
 
