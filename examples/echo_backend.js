@@ -4,14 +4,18 @@
 //   child = node examples/echo_backend.js
 'use strict';
 
-let bridge;
-try {
-  bridge = require('spectrum2-bridge'); // installed with npm install
-} catch (error) {
-  if (error.code !== 'MODULE_NOT_FOUND') throw error;
-  bridge = require('../bindings/node'); // run from a checkout: the binding next door
-}
-const { Backend, StatusType } = bridge;
+// The binding: in a checkout bindings/node/; installed, share/spectrum2-json-bridge/node/ of the
+// same prefix (the examples are in share/doc/spectrum2-json-bridge/examples), or of the package's;
+// else the one npm installed.
+const fs = require('fs');
+const path = require('path');
+const binding = [
+  path.join(__dirname, '..', 'bindings', 'node'),
+  path.join(__dirname, '..', '..', '..', 'spectrum2-json-bridge', 'node'),
+  '/usr/share/spectrum2-json-bridge/node',
+  '/usr/local/share/spectrum2-json-bridge/node',
+].find((dir) => fs.existsSync(path.join(dir, 'package.json')));
+const { Backend, StatusType } = require(binding || 'spectrum2-bridge');
 
 const BUDDY = 'echo';
 const backend = new Backend();

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # echo_backend.py in bash: every user gets one buddy, "echo", who repeats what the user says.
 # Run it under spectrum2_json_backend with  child = bash examples/echo_backend.sh
-source "$(dirname "${BASH_SOURCE[0]}")/../bindings/shell/spectrum2.sh"
+# The binding: in a checkout bindings/shell/; installed, share/spectrum2-json-bridge/shell/ of the
+# same prefix (the examples are in share/doc/spectrum2-json-bridge/examples), or of the package's.
+here=$(dirname "${BASH_SOURCE[0]}")
+for binding in "$here/../bindings/shell/spectrum2.sh" "$here/../../../spectrum2-json-bridge/shell/spectrum2.sh" \
+  /usr/share/spectrum2-json-bridge/shell/spectrum2.sh /usr/local/share/spectrum2-json-bridge/shell/spectrum2.sh; do
+  [ -f "$binding" ] && break
+done
+source "$binding"
 
 while s2_read; do
   case "$S2_TYPE" in

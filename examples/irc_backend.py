@@ -24,11 +24,10 @@ import logging
 import os
 import sys
 
-try:
-    import spectrum2_bridge
-except ImportError:  # run from a checkout: use the binding next door
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bindings", "python"))
-    import spectrum2_bridge
+# In a checkout, the binding next door; installed, the one on python3's path (no PYTHONPATH needed).
+_CHECKOUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "bindings", "python")
+if os.path.isdir(os.path.join(_CHECKOUT, "spectrum2_bridge")):
+    sys.path.insert(0, _CHECKOUT)
 
 from spectrum2_bridge import Backend, ConnectionErrorCode, ParticipantFlag, StatusType
 
