@@ -431,19 +431,24 @@ TEST_F(BridgeProcessTest, SlowChildGetsEverythingAndPingIsStillAnswered) {
 }
 
 TEST_F(BridgeProcessTest, SpectrumNotReadingPausesTheChildAndLosesNothing) {
+  // More than the kernel can hold on the way (loopback send and receive buffers grow to several
+  // MiB each), so that the bridge's own queue must pass buffer_limit whatever the machine.
+  const int count = 80000;
   const std::string script = dir_ + "/spew.py";
   write_file(script,
              "import sys, json\n"
-             "for i in range(20000):\n"
-             "    sys.stdout.write(json.dumps({'type': 'connected', 'user': 'u%d' % i + 'x' * 200}) + '\\n')\n"
-             "sys.stdout.flush()\n"
-             "sys.stdin.read()\n");
+             "for i in range(" +
+                 std::to_string(count) +
+                 "):\n"
+                 "    sys.stdout.write(json.dumps({'type': 'connected', 'user': 'u%d' % i + 'x' * 200}) + '\\n')\n"
+                 "sys.stdout.flush()\n"
+                 "sys.stdin.read()\n");
   start(kPython + " " + script, {"--json_backend.buffer_limit=65536"});
   // Do not read until the bridge reports it paused the child.
-  for (int i = 0; i < 1000 && bridge_.stderr_text().find("pausing reads from the child") == std::string::npos; ++i)
-    usleep(10000);
-  EXPECT_NE(bridge_.stderr_text().find("pausing reads from the child"), std::string::npos);
-  for (int i = 0; i < 20000; ++i) {
+  EXPECT_TRUE(wait_until([&] {
+    return bridge_.stderr_text().find("pausing reads from the child") != std::string::npos;
+  })) << bridge_.stderr_text();
+  for (int i = 0; i < count; ++i) {
     auto f = spectrum_.read();
     ASSERT_TRUE(f) << i;
     pbnetwork::Connected c;
