@@ -96,12 +96,19 @@ void SimEngine::send_step(const Step& step) {
 // Sends what the replay wants sent now and passes on what it says; a difference is a failure.
 void SimEngine::pump_replay(double now) {
   replay_->on_time(now);
+  bool stop = false;  // --fail-fast: nothing more is sent after a difference
   for (Replay::Event& event : replay_->take_events()) {
-    if (event.send) send_step(*event.send);
+    if (event.send && !stop) send_step(*event.send);
     if (!event.report) continue;
-    if (event.report->kind == SimReport::Kind::kDifference) failures_.push_back(event.report->text);
+    if (event.report->kind == SimReport::Kind::kDifference) {
+      failures_.push_back(event.report->text);
+      stop = settings_.fail_fast && phase_ < Phase::kExiting;
+    }
     reports_.push_back(std::move(*event.report));
   }
+  if (!stop) return;
+  report(SimReport::Kind::kInfo, nullptr, "--fail-fast: ending at the first difference");
+  begin_exit(now);
 }
 
 void SimEngine::send_ping(double now) {
@@ -193,7 +200,7 @@ void SimEngine::advance(double now) {
   if (phase_ != Phase::kRunning) return;
   if (replay_) {
     pump_replay(now);
-    if (!replay_->done()) return;
+    if (phase_ != Phase::kRunning || !replay_->done()) return;  // --fail-fast may have ended the run
   }
   while (!current_ && !steps_.empty()) {
     Step step = std::move(steps_.front());

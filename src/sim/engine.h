@@ -40,7 +40,7 @@ struct SimSettings {
   double pong_grace = 2;      // at the end, the last PING's time to be answered
   double leftover_grace = 1;  // processes of the backend's session may take this long to go after it
   bool strict = false;        // findings are failures
-  bool fail_fast = false;     // end at the first failed expectation
+  bool fail_fast = false;     // end at the first failed expectation (or replay difference)
 };
 
 struct SimAction {

@@ -240,5 +240,22 @@ TEST(ReplayInEngine, ARecordedSessionPassesOrFailsTheRun) {
   }
 }
 
+TEST(ReplayInEngine, FailFastEndsTheRunAtTheFirstDifference) {
+  SimSettings settings;
+  settings.fail_fast = true;
+  SimEngine e(settings);
+  e.use_replay(std::make_unique<Replay>(recording(echo_trace()), ReplaySettings{}), {}, {});
+  e.on_backend_started(42, "backend", "", true, 0);
+  e.on_connected(0);
+  e.on_backend_data(frame(R"({"type":"pong"})") + frame(kConnected) +
+                        frame(R"({"type":"buddy_changed","userName":"a@b","buddyName":"other"})"),
+                    0);
+  EXPECT_EQ(e.phase(), SimEngine::Phase::kExiting);
+  std::string report;
+  for (const SimReport& r : e.take_reports()) report += format_report(r, ReportStyle{});
+  EXPECT_NE(report.find("# --fail-fast: ending at the first difference"), std::string::npos) << report;
+  EXPECT_EQ(report.find("> {\"type\":\"conv_message\""), std::string::npos) << "nothing sent after it\n" << report;
+}
+
 }  // namespace
 }  // namespace s2j

@@ -90,7 +90,7 @@ int main(int argc, char** argv) {
        cxxopts::value<double>()->default_value("5"), "SECONDS")
       ("json", "print pure JSON lines")
       ("strict", "findings count as failures")
-      ("fail-fast", "end at the first failed expectation")
+      ("fail-fast", "end at the first failed expectation or replay difference")
       ("color", "auto, always or never", cxxopts::value<std::string>()->default_value("auto"))
       ("help", "print this help");
   // clang-format on
