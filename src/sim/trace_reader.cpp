@@ -1,6 +1,7 @@
 #include "sim/trace_reader.h"
 
 #include <google/protobuf/stubs/strutil.h>
+#include <google/protobuf/unknown_field_set.h>
 
 #include <algorithm>
 
@@ -52,7 +53,15 @@ bool opaque_frame(const Json& message, std::string& body) {
     return false;
   std::string bytes;
   if (payload != message.end() && !google::protobuf::Base64Unescape(payload->get<std::string>(), &bytes)) return false;
-  body = make_wrapper(number, payload != message.end() ? &bytes : nullptr);
+  if (WrapperMessage::Type_IsValid(number)) {
+    body = make_wrapper(number, payload != message.end() ? &bytes : nullptr);
+    return true;
+  }
+  // A type this build does not know: protobuf keeps such a number as an unknown field, as it came.
+  WrapperMessage wrapper;
+  wrapper.GetReflection()->MutableUnknownFields(&wrapper)->AddVarint(1, static_cast<uint64_t>(number));
+  if (payload != message.end()) wrapper.set_payload(bytes);
+  body = wrapper.SerializePartialAsString();
   return true;
 }
 
