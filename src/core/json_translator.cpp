@@ -250,7 +250,8 @@ FromChild json_to_wrapper(std::string_view line, Sender sender) {
     if (verdict.effect == SpectrumVerdict::Effect::kIgnores)
       return reject("type \"" + type->json_name + "\" is not accepted from a backend: " + verdict.reason);
   }
-  if (!backend && !type->from_spectrum) return reject("Spectrum never sends type \"" + type->json_name + "\"");
+  if (sender == Sender::kSpectrum && !type->from_spectrum)
+    return reject("Spectrum never sends type \"" + type->json_name + "\"");
 
   std::string payload;
   switch (type->payload) {

@@ -52,9 +52,10 @@ struct FromChild {
   nlohmann::json object;  // the parsed line (for kBridge and kRejected; for kFrame only when it was needed)
 };
 
-// Who writes the line: a backend (the child; only types Spectrum handles, checked strictly) or
-// Spectrum (the simulator's scenarios; only types Spectrum sends).
-enum class Sender { kBackend, kSpectrum };
+// Who writes the line: a backend (the child; only types Spectrum handles, checked strictly),
+// Spectrum (the simulator's scenarios; only types Spectrum sends), or either, as recorded in a trace
+// (any known type; nothing is judged, so that what was said can be compared, right or wrong).
+enum class Sender { kBackend, kSpectrum, kRecorded };
 
 // Translates one non-blank JSON line. The caller decides what to do with PONG/STATS.
 FromChild json_to_wrapper(std::string_view line, Sender sender = Sender::kBackend);

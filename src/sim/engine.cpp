@@ -52,6 +52,13 @@ bool SimEngine::add_script_line(std::string_view text) {
   return true;
 }
 
+void SimEngine::use_replay(std::unique_ptr<Replay> replay, const std::vector<std::string>& notes,
+                           std::vector<std::string> masked) {
+  replay_ = std::move(replay);
+  masked_ = std::move(masked);
+  for (const std::string& note : notes) report(SimReport::Kind::kInfo, nullptr, note);
+}
+
 void SimEngine::on_backend_started(int pid, const std::string& command, const std::string& why, bool script_complete,
                                    double now) {
   script_complete_ = script_complete;
@@ -77,6 +84,32 @@ void SimEngine::on_connected(double now) {
 }
 
 void SimEngine::send_frame(const std::string& body) { append_frame(to_backend_, body); }
+
+void SimEngine::send_step(const Step& step) {
+  send_frame(step.frame_body);
+  ++sent_;
+  if (received_since_first_send_ < 0) received_since_first_send_ = 0;
+  checks_->on_sent(step.message);
+  report(SimReport::Kind::kSent, step.message);
+}
+
+// Sends what the replay wants sent now and passes on what it says; a difference is a failure.
+void SimEngine::pump_replay(double now) {
+  replay_->on_time(now);
+  bool stop = false;  // --fail-fast: nothing more is sent after a difference
+  for (Replay::Event& event : replay_->take_events()) {
+    if (event.send && !stop) send_step(*event.send);
+    if (!event.report) continue;
+    if (event.report->kind == SimReport::Kind::kDifference) {
+      failures_.push_back(event.report->text);
+      stop = settings_.fail_fast && phase_ < Phase::kExiting;
+    }
+    reports_.push_back(std::move(*event.report));
+  }
+  if (!stop) return;
+  report(SimReport::Kind::kInfo, nullptr, "--fail-fast: ending at the first difference");
+  begin_exit(now);
+}
 
 void SimEngine::send_ping(double now) {
   send_frame(make_wrapper(WrapperMessage::TYPE_PING));
@@ -109,10 +142,13 @@ void SimEngine::on_frame(std::string_view body, double now) {
   if (!msg.is_null() && !housekeeping) {
     inbox_.push_back(Received{msg, 0});
     if (received_since_first_send_ >= 0) ++received_since_first_send_;
+    // BACKEND_CONFIG is the live session's: the bridge sends its own, a native backend its own.
+    if (replay_ && phase_ < Phase::kExiting && type != "backend_config") replay_->on_answer(msg, now);
   }
   if (phase_ == Phase::kFirstPong && checks_->pongs() > pongs_before) {
     phase_ = Phase::kRunning;
     phase_deadline_.reset();
+    if (replay_) replay_->start(now);
     if (!script_complete_) act(SimAction::Kind::kReadScript);
   }
   if (phase_ == Phase::kDraining && !checks_->ping_outstanding()) {
@@ -162,16 +198,16 @@ std::string SimEngine::why_not_met(const Step& step) const {
 
 void SimEngine::advance(double now) {
   if (phase_ != Phase::kRunning) return;
+  if (replay_) {
+    pump_replay(now);
+    if (phase_ != Phase::kRunning || !replay_->done()) return;  // --fail-fast may have ended the run
+  }
   while (!current_ && !steps_.empty()) {
     Step step = std::move(steps_.front());
     steps_.pop_front();
     switch (step.kind) {
       case Step::Kind::kSend:
-        send_frame(step.frame_body);
-        ++sent_;
-        if (received_since_first_send_ < 0) received_since_first_send_ = 0;
-        checks_->on_sent(step.message);
-        report(SimReport::Kind::kSent, step.message);
+        send_step(step);
         break;
       case Step::Kind::kSleep:
         current_ = std::move(step);
@@ -286,6 +322,7 @@ void SimEngine::on_time(double now) {
         break;
     }
   }
+  if (phase_ == Phase::kRunning && replay_) advance(now);
   if (phase_ == Phase::kRunning && current_ && now >= current_until_) {
     const Step step = std::move(*current_);
     current_.reset();
@@ -328,6 +365,10 @@ void SimEngine::begin_exit(double now) {
   phase_deadline_.reset();
   next_ping_.reset();
   current_.reset();
+  if (replay_) {  // what comes after EXIT is not compared: Spectrum has stopped listening
+    replay_->end();
+    pump_replay(now);
+  }
   if (connected_) {
     send_frame(make_wrapper(WrapperMessage::TYPE_EXIT));
     report(SimReport::Kind::kSent, nlohmann::ordered_json{{"type", "exit"}});
@@ -370,6 +411,7 @@ std::optional<double> SimEngine::next_deadline() const {
     consider(next_ping_);
   consider(phase_deadline_);
   if (phase_ == Phase::kRunning && current_) consider(current_until_);
+  if (phase_ == Phase::kRunning && replay_) consider(replay_->deadline());
   consider(ladder_.deadline());
   consider(give_up_);
   return at;
@@ -381,14 +423,26 @@ void SimEngine::finish() {
   phase_deadline_.reset();
   give_up_.reset();
   // Keys of their own: "sent"/"received" would read as message entries.
-  nlohmann::ordered_json figures{{"result", failures_.empty() ? "pass" : "fail"},
-                                 {"messages_sent", sent_},
-                                 {"messages_received", received_},
-                                 {"expectations_met", expectations_},
-                                 {"findings_count", findings_}};
-  const std::string summary = std::to_string(sent_) + " sent, " + std::to_string(received_) + " received, " +
-                              std::to_string(expectations_) + " expectation(s) met, " + std::to_string(findings_) +
-                              " finding(s)";
+  nlohmann::ordered_json figures{
+      {"result", failures_.empty() ? "pass" : "fail"}, {"messages_sent", sent_}, {"messages_received", received_}};
+  std::string summary = std::to_string(sent_) + " sent, " + std::to_string(received_) + " received, ";
+  if (replay_) {
+    figures["turns_as_recorded"] = replay_->turns_as_recorded();
+    figures["differences"] = replay_->differences();
+    summary += std::to_string(replay_->turns_as_recorded()) + " turn(s) as recorded, " +
+               std::to_string(replay_->differences()) + " difference(s), ";
+  } else {
+    figures["expectations_met"] = expectations_;
+    summary += std::to_string(expectations_) + " expectation(s) met, ";
+  }
+  figures["findings_count"] = findings_;
+  summary += std::to_string(findings_) + " finding(s)";
+  if (!masked_.empty()) {
+    figures["masked_passwords"] = masked_;
+    std::string users;
+    for (const std::string& user : masked_) users += (users.empty() ? "" : ", ") + user;
+    summary += " (masked password(s) sent as \"***\" for " + users + ")";
+  }
   if (failures_.empty()) {
     report(SimReport::Kind::kResult, figures, "PASS: " + summary);
     exit_status_ = 0;

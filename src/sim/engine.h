@@ -1,7 +1,7 @@
-// The simulator's engine: Spectrum's side of the protocol for one backend, and the scenario, as one
-// state machine free of I/O. Bytes from the backend, scenario lines, the backend's exit and the time
-// come in; frames for the backend, report entries and actions come out, and next_deadline() says when
-// to call on_time() again. src/apps/sim performs the actions. The phases:
+// The simulator's engine: Spectrum's side of the protocol for one backend, and the scenario (or a
+// recorded session played again, sim/replay.h), as one state machine free of I/O. Bytes from the backend, scenario
+// lines, the backend's exit and the time come in; frames for the backend, report entries and actions come out, and
+// next_deadline() says when to call on_time() again. src/apps/sim performs the actions. The phases:
 //
 //   connecting → first PONG → running the scenario → draining (last PING answered?) → exiting → reaping → done
 //
@@ -23,6 +23,7 @@
 
 #include "core/frame_codec.h"
 #include "core/stop_ladder.h"
+#include "sim/replay.h"
 #include "sim/report.h"
 #include "sim/scenario.h"
 #include "sim/spectrum_checks.h"
@@ -39,7 +40,7 @@ struct SimSettings {
   double pong_grace = 2;      // at the end, the last PING's time to be answered
   double leftover_grace = 1;  // processes of the backend's session may take this long to go after it
   bool strict = false;        // findings are failures
-  bool fail_fast = false;     // end at the first failed expectation
+  bool fail_fast = false;     // end at the first failed expectation (or replay difference)
 };
 
 struct SimAction {
@@ -67,6 +68,10 @@ class SimEngine {
   // Scenario lines known before the start (a file). Returns false on a line that is not a valid
   // step (reported as a failure): the run is a usage error then.
   bool add_script_line(std::string_view text);
+  // Plays `replay` instead of a scenario. `notes` are said before it starts; `masked` (masked
+  // passwords sent as they are) are said again in the summary.
+  void use_replay(std::unique_ptr<Replay> replay, const std::vector<std::string>& notes,
+                  std::vector<std::string> masked);
   // The backend (`command`, as started) runs as `pid`, or could not be started (pid 0, `why`).
   // `script_complete`: no more lines will come; otherwise they are read once the first PONG arrives
   // (kReadScript).
@@ -104,6 +109,8 @@ class SimEngine {
   void finding(const std::string& text, const nlohmann::ordered_json& about = nullptr);
   void fail(const std::string& text, const nlohmann::ordered_json& pattern = nullptr, int line = 0);
   void send_frame(const std::string& body);
+  void send_step(const Step& step);
+  void pump_replay(double now);
   void send_ping(double now);
   void on_frame(std::string_view body, double now);
   void advance(double now);
@@ -127,6 +134,8 @@ class SimEngine {
   double current_until_ = 0;
   bool script_complete_ = false;
   int script_lines_ = 0;
+  std::unique_ptr<Replay> replay_;
+  std::vector<std::string> masked_;
   std::vector<Received> inbox_;
   size_t cursor_ = 0;  // expectations look at messages from here on
   // Deadlines.

@@ -29,6 +29,10 @@ Look look(SimReport::Kind kind) {
       return {"= ", "\033[32m"};
     case SimReport::Kind::kInfo:
       return {"# ", "\033[2m"};
+    case SimReport::Kind::kAsRecorded:
+      return {"= ", "\033[32m"};
+    case SimReport::Kind::kDifference:
+      return {"x ", "\033[1;31m"};
     case SimReport::Kind::kResult:
       return {"# ", "\033[1m"};
   }
@@ -59,6 +63,13 @@ nlohmann::ordered_json as_object(const SimReport& e) {
       return J{{"expect", e.message}, {"met", true}, {"line", e.line}};
     case SimReport::Kind::kInfo:
       return J{{"info", e.text}};
+    case SimReport::Kind::kAsRecorded:
+    case SimReport::Kind::kDifference: {
+      J j{{e.kind == SimReport::Kind::kAsRecorded ? "as_recorded" : "difference", e.text}};
+      if (e.message.is_object())
+        for (auto it = e.message.begin(); it != e.message.end(); ++it) j[it.key()] = it.value();
+      return j;
+    }
     case SimReport::Kind::kResult: {
       J j = e.message.is_object() ? e.message : J::object();
       return j;

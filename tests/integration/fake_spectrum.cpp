@@ -235,6 +235,17 @@ void clean_temp_dirs(bool keep) {
   temp_dirs().clear();
 }
 
+SimRun run_sim(std::vector<std::string> args, double timeout) {
+  args.insert(args.begin(), S2J_SIM_BINARY);
+  BridgeProcess sim;
+  sim.start_command(args);
+  SimRun r;
+  r.code = sim.wait(timeout).value_or(-1);
+  r.out = sim.stdout_text();
+  r.err = sim.stderr_text();
+  return r;
+}
+
 bool wait_until(const std::function<bool()>& condition, double seconds) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(static_cast<long>(seconds * 1000));
   while (std::chrono::steady_clock::now() < deadline) {

@@ -78,6 +78,16 @@ class BridgeProcess {
   std::string stdout_path_;
 };
 
+// One run of spectrum2_sim: its exit status (-1: still running after the timeout) and output.
+struct SimRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+  bool has(const std::string& text) const { return out.find(text) != std::string::npos; }
+};
+// Runs spectrum2_sim with `args` until it exits.
+SimRun run_sim(std::vector<std::string> args, double timeout = kPatience);
+
 // A fresh directory for one test's files; removed after the test unless it failed (then kept and named).
 std::string make_temp_dir();
 // Removes the directories made during a test that passed (called by the test runner).

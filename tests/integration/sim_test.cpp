@@ -12,24 +12,6 @@ namespace {
 const std::string kTests = S2J_TEST_DIR;
 const std::string kRoot = S2J_TEST_DIR "/..";
 
-struct SimRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-  bool has(const std::string& text) const { return out.find(text) != std::string::npos; }
-};
-
-SimRun run_sim(std::vector<std::string> args, double timeout = 60) {
-  args.insert(args.begin(), S2J_SIM_BINARY);
-  BridgeProcess sim;
-  sim.start_command(args);
-  SimRun r;
-  r.code = sim.wait(timeout).value_or(-1);
-  r.out = sim.stdout_text();
-  r.err = sim.stderr_text();
-  return r;
-}
-
 // sim → bridge → tests/sim/backends/family_backend.py
 SimRun run_family(const std::string& scenario, std::vector<std::string> bridge_args = {}) {
   std::vector<std::string> args = {"--ping-interval",

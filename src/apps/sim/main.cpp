@@ -5,21 +5,41 @@
 #include <cstring>
 #include <cxxopts.hpp>
 #include <iostream>
+#include <optional>
 #include <set>
+#include <sstream>
 
 #include "apps/sim/sim_loop.h"
+#include "apps/sim/trace_file.h"
 #include "io/descriptors.h"
+#include "sim/trace_scenario.h"
 
 namespace {
 
 // Options that take a value, so that the backend command can start at the first other word.
-const std::set<std::string> kValueOptions = {"--port",          "--config",     "--jid",   "--script",
-                                             "--ping-interval", "--exit-grace", "--color", "--connect-timeout"};
+const std::set<std::string> kValueOptions = {
+    "--port",    "--config",          "--jid",    "--script",         "--ping-interval",       "--exit-grace",
+    "--color",   "--connect-timeout", "--replay", "--answer-timeout", "--scenario-from-trace", "--ignore",
+    "--password"};
 
 const char* const kUsage =
     "Plays Spectrum 2's side of the backend protocol for one backend process: listens on 127.0.0.1,\n"
     "starts BACKEND ARGS... --host 127.0.0.1 --port P --service.backend_id=1 -j JID CONFIG as Spectrum\n"
-    "does, answers nothing itself, PINGs it, runs the scenario and reports what Spectrum would do.\n";
+    "does, answers nothing itself, PINGs it, runs the scenario and reports what Spectrum would do.\n"
+    "\n"
+    "With --replay TRACE it sends the messages from Spectrum recorded in a trace (the bridge's --trace,\n"
+    "or a tap's) instead of a scenario, and compares the backend's answers with the recorded ones:\n"
+    "exit 0 when all are as recorded, 1 otherwise. --scenario-from-trace TRACE prints the same session\n"
+    "as a scenario and runs nothing. Exit 2: a usage error or input that cannot be used.\n";
+
+// --name VALUE for each occurrence, in order; cxxopts would split a vector value at commas, and a
+// password may hold one.
+std::vector<std::string> every(const cxxopts::ParseResult& r, const std::string& name) {
+  std::vector<std::string> values;
+  for (const cxxopts::KeyValue& kv : r.arguments())
+    if (kv.key() == name) values.push_back(kv.value());
+  return values;
+}
 
 }  // namespace
 
@@ -58,9 +78,19 @@ int main(int argc, char** argv) {
        cxxopts::value<double>()->default_value("10"))
       ("connect-timeout", "seconds to wait for the connection and the first PONG",
        cxxopts::value<double>()->default_value("10"))
+      ("replay", "replay a recorded trace (JSON lines) instead of a scenario", cxxopts::value<std::string>(),
+       "TRACE")
+      ("scenario-from-trace", "print a trace as a scenario and exit", cxxopts::value<std::string>(), "TRACE")
+      ("ignore", "replay: leave FIELD out of the comparison (a name at any depth, or a dotted path from the top; "
+       "repeatable, or comma-separated)", cxxopts::value<std::string>(), "FIELD")
+      ("password", "replay: send PW as USER's LOGIN password where the trace masks it (repeatable)",
+       cxxopts::value<std::string>(), "USER=PW")
+      ("realtime", "replay: keep the recorded gaps between Spectrum's messages")
+      ("answer-timeout", "replay: seconds each message's recorded answers may take",
+       cxxopts::value<double>()->default_value("5"), "SECONDS")
       ("json", "print pure JSON lines")
       ("strict", "findings count as failures")
-      ("fail-fast", "end at the first failed expectation")
+      ("fail-fast", "end at the first failed expectation or replay difference")
       ("color", "auto, always or never", cxxopts::value<std::string>()->default_value("auto"))
       ("help", "print this help");
   // clang-format on
@@ -76,6 +106,40 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (r.count("script")) options.script_path = r["script"].as<std::string>();
+    if (r.count("replay")) options.replay_path = r["replay"].as<std::string>();
+    if (r.count("replay") && r.count("script")) throw cxxopts::exceptions::exception("--replay replaces --script");
+    const bool from_trace = r.count("scenario-from-trace") > 0;
+    if ((r.count("ignore") || r.count("password") || r.count("answer-timeout")) && !r.count("replay") && !from_trace)
+      throw cxxopts::exceptions::exception(
+          "--ignore, --password and --answer-timeout go with --replay or --scenario-from-trace");
+    if (r.count("realtime") && !r.count("replay"))
+      throw cxxopts::exceptions::exception("--realtime goes with --replay");
+    for (const std::string& list : every(r, "ignore")) {
+      std::stringstream fields(list);
+      for (std::string field; std::getline(fields, field, ',');)
+        if (!field.empty()) options.replay.compare.ignore.push_back(field);
+    }
+    for (const std::string& pair : every(r, "password")) {
+      const size_t eq = pair.find('=');
+      if (eq == std::string::npos || eq == 0)
+        throw cxxopts::exceptions::exception("--password needs USER=PASSWORD (USER: the LOGIN's JID)");
+      const std::string password = pair.substr(eq + 1);
+      options.passwords[pair.substr(0, eq)] = password;
+      options.replay.compare.secrets.push_back(password);
+    }
+    options.replay.realtime = r.count("realtime") > 0;
+    options.replay.answer_timeout = r["answer-timeout"].as<double>();
+    if (options.replay.answer_timeout <= 0) throw cxxopts::exceptions::exception("--answer-timeout must be positive");
+    if (from_trace) {
+      if (!options.command.empty() || r.count("replay") || r.count("script"))
+        throw cxxopts::exceptions::exception("--scenario-from-trace prints a scenario and runs nothing");
+      const std::string path = r["scenario-from-trace"].as<std::string>();
+      const std::optional<s2j::LoadedTrace> trace = s2j::load_trace(path, options.passwords);
+      if (!trace) return 2;
+      std::cout << s2j::scenario_from_recording(trace->recording, path, trace->notes, options.replay.compare,
+                                                options.replay.answer_timeout);
+      return 0;
+    }
     if (r.count("config")) options.config_path = r["config"].as<std::string>();
     options.jid = r["jid"].as<std::string>();
     options.port = r["port"].as<int>();

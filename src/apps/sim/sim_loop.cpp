@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "apps/sim/trace_file.h"
 #include "io/session_processes.h"
 
 namespace s2j {
@@ -46,6 +47,22 @@ bool SimLoop::load_script(bool& complete) {
   return ok;
 }
 
+bool SimLoop::load_replay() {
+  std::optional<LoadedTrace> trace = load_trace(options_.replay_path, options_.passwords);
+  if (!trace) return false;
+  size_t sent = 0, answers = 0;
+  for (const Turn& turn : trace->recording.turns) {
+    sent += turn.sent.has_value();
+    answers += turn.answers.size();
+  }
+  std::vector<std::string> notes = {"replaying " + options_.replay_path + ": " + std::to_string(sent) +
+                                    " message(s) from Spectrum, " + std::to_string(answers) + " recorded answer(s)"};
+  notes.insert(notes.end(), trace->notes.begin(), trace->notes.end());
+  engine_.use_replay(std::make_unique<Replay>(std::move(trace->recording), options_.replay), notes,
+                     std::move(trace->masked_users));
+  return true;
+}
+
 int SimLoop::run() {
   if (loop_.init_status() != 0) {
     std::fprintf(stderr, "spectrum2_sim: cannot create the event loop: %s\n", uv_strerror(loop_.init_status()));
@@ -56,7 +73,7 @@ int SimLoop::run() {
     return 2;
   }
   bool script_complete = true;
-  if (!load_script(script_complete)) {
+  if (!(options_.replay_path.empty() ? load_script(script_complete) : load_replay())) {
     print_reports();
     return 2;
   }

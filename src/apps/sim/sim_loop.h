@@ -2,6 +2,7 @@
 // listens, starts the backend as Spectrum does, reads the scenario, prints the report.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,10 @@ struct SimOptions {
   int port = 0;
   std::string config_path;  // "" = generate a minimal one
   std::string jid = "localhost";
-  std::string script_path;  // "" = standard input
+  std::string script_path;                       // "" = standard input
+  std::string replay_path;                       // a trace to replay instead of a scenario
+  std::map<std::string, std::string> passwords;  // for the replay's masked LOGIN passwords, by user JID
+  ReplaySettings replay;
   ReportStyle style;
   SimSettings engine;
   std::vector<std::string> command;  // BACKEND ARGS…
@@ -37,6 +41,8 @@ class SimLoop {
   double now() const { return loop_.now(); }
   // Reads the scenario file or a non-interactive stdin whole; false on a bad line.
   bool load_script(bool& complete);
+  // Reads the trace for --replay and hands it to the engine; false when it cannot be used.
+  bool load_replay();
   void perform();
   void apply(const SimAction& action);
   void print_reports();
