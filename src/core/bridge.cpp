@@ -120,20 +120,11 @@ void Bridge::handle_frame(std::string_view body, SpectrumEvents& events) {
     case WrapperMessage::TYPE_EXIT:
       exit_seen_ = events.exit = true;
       break;
-    case WrapperMessage::TYPE_LOGIN: {
-      // The trace masks this password wherever it shows up later, e.g. quoted by the child.
-      pbnetwork::Login login;
-      if (login.ParsePartialFromString(w.payload)) redactor_.add_secret(login.password());
-      break;
-    }
-    case WrapperMessage::TYPE_JOIN_ROOM: {
-      pbnetwork::Room room;
-      if (room.ParsePartialFromString(w.payload)) redactor_.add_secret(room.password());
-      break;
-    }
     default:
       break;
   }
+  // The trace masks a LOGIN's or JOIN_ROOM's password wherever it shows up later, e.g. quoted by the child.
+  redactor_.add_secrets_of_frame(w.number, w.payload);
   ToChild line = wrapper_to_json(w);
   if (!line.note.empty()) log_.warn("from Spectrum: " + line.note);
   trace(TraceDir::kSpectrumToBridge, line.json);

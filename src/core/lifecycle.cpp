@@ -6,22 +6,13 @@
 #include <cstring>
 #include <utility>
 
+#include "core/log_words.h"
+
 namespace s2j {
 
 namespace {
 
 using Kind = LifecycleAction::Kind;
-
-std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
-}
-
-std::string signal_name(int signal) {
-  const char* name = strsignal(signal);
-  return "signal " + std::to_string(signal) + (name ? std::string(" (") + name + ")" : "");
-}
 
 }  // namespace
 
@@ -97,10 +88,10 @@ void Lifecycle::on_spectrum_end(int error, double now) {
 
 void Lifecycle::on_signal(int signal, double now) {
   if (++signals_ == 1) {
-    stop("received " + signal_name(signal), now);
+    stop("received " + describe_signal(signal), now);
     return;
   }
-  log_.warn("second signal (" + signal_name(signal) + "): killing the child");
+  log_.warn("second signal (" + describe_signal(signal) + "): killing the child");
   climb(ladder_.kill_now());
 }
 
@@ -121,7 +112,7 @@ void Lifecycle::on_child_exit(int64_t status, int signal, double now) {
   watchdog_.stop();
   const int code = signal != 0 ? 128 + signal : static_cast<int>(status);
   const std::string how =
-      signal != 0 ? "was killed by " + signal_name(signal) : "exited with code " + std::to_string(status);
+      signal != 0 ? "was killed by " + describe_signal(signal) : "exited with code " + std::to_string(status);
   if (phase_ == Phase::kStopping) {
     log_.info("child " + how);
   } else {
@@ -191,10 +182,10 @@ void Lifecycle::on_spectrum_delivery(size_t unsent, size_t unread, double now) {
 
 void Lifecycle::on_time(double now) {
   if (phase_ == Phase::kRunning && watchdog_.expired(now)) {
-    stop("no PING from Spectrum for " + seconds(settings_.ping_timeout), now);
+    stop("no PING from Spectrum for " + describe_seconds(settings_.ping_timeout), now);
   }
   if (phase_ == Phase::kRunning && heartbeat_.hung(now)) {
-    log_.error("the child has not answered bridge.ping for " + seconds(settings_.child_ping_timeout) +
+    log_.error("the child has not answered bridge.ping for " + describe_seconds(settings_.child_ping_timeout) +
                ": it is hung; closing the connection so that Spectrum moves its users to a new backend, and "
                "ending the child");
     exit_code_ = kExitChildHung;
@@ -214,7 +205,7 @@ void Lifecycle::on_time(double now) {
   }
   climb(ladder_.on_time(now));
   if (output_deadline_ && now >= *output_deadline_) {
-    log_.warn("the child's stdout is still open " + seconds(settings_.shutdown_timeout) +
+    log_.warn("the child's stdout is still open " + describe_seconds(settings_.shutdown_timeout) +
               " after it exited; closing it");
     output_deadline_.reset();
     child_output_open_ = false;
@@ -226,7 +217,8 @@ void Lifecycle::on_time(double now) {
     act(Kind::kProbeSpectrum);
   }
   if (flush_deadline_ && now >= *flush_deadline_) {
-    log_.warn("Spectrum did not take the last frames within " + seconds(settings_.shutdown_timeout) + "; closing");
+    log_.warn("Spectrum did not take the last frames within " + describe_seconds(settings_.shutdown_timeout) +
+              "; closing");
     exit(exit_code_);
   }
 }
@@ -256,7 +248,8 @@ void Lifecycle::stop(const std::string& reason, double now) {
   watchdog_.stop();
   heartbeat_.stop();
   exit_code_ = 0;
-  log_.info(reason + ": closing the child's stdin, waiting " + seconds(settings_.shutdown_timeout) + " for it to exit");
+  log_.info(reason + ": closing the child's stdin, waiting " + describe_seconds(settings_.shutdown_timeout) +
+            " for it to exit");
   act(Kind::kPauseSpectrum);
   climb(ladder_.start(now));
 }
@@ -269,7 +262,8 @@ void Lifecycle::climb(std::optional<StopLadder::Rung> rung) {
       break;
     case StopLadder::Rung::kTerminate:
       if (exit_code_ != kExitChildHung)
-        log_.warn("child still running " + seconds(settings_.shutdown_timeout) + " after its stdin closed; SIGTERM");
+        log_.warn("child still running " + describe_seconds(settings_.shutdown_timeout) +
+                  " after its stdin closed; SIGTERM");
       act(Kind::kSignalChild, SIGTERM);
       break;
     case StopLadder::Rung::kKill:

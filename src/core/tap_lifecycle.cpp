@@ -7,22 +7,13 @@
 
 #include "core/lifecycle.h"
 
+#include "core/log_words.h"
+
 namespace s2j {
 
 namespace {
 
 using Kind = TapAction::Kind;
-
-std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
-}
-
-std::string signal_name(int signal) {
-  const char* name = strsignal(signal);
-  return "signal " + std::to_string(signal) + (name ? std::string(" (") + name + ")" : "");
-}
 
 }  // namespace
 
@@ -123,7 +114,7 @@ void TapLifecycle::on_backend_exit(int64_t status, int signal, double now) {
   kill_deadline_.reset();
   const int code = signal != 0 ? 128 + signal : static_cast<int>(status);
   const std::string how =
-      signal != 0 ? "was killed by " + signal_name(signal) : "exited with code " + std::to_string(status);
+      signal != 0 ? "was killed by " + describe_signal(signal) : "exited with code " + std::to_string(status);
   if (phase_ == Phase::kStarting) {
     connect_deadline_.reset();
     log_.error("the native backend '" + command_ + "' " + how + " before it connected to 127.0.0.1:" +
@@ -149,13 +140,13 @@ void TapLifecycle::on_signal(int signal, double now) {
   }
   if (!backend_running_) return;  // already ending
   if (++signals_ > 1) {
-    log_.warn("second signal (" + signal_name(signal) + "): killing the backend");
+    log_.warn("second signal (" + describe_signal(signal) + "): killing the backend");
     kill_deadline_.reset();
     act(Kind::kSignalBackend, SIGKILL);
     return;
   }
-  log_.info("received " + signal_name(signal) + ": passing it on to the backend (SIGKILL if it still runs in " +
-            seconds(settings_.shutdown_timeout) + ")");
+  log_.info("received " + describe_signal(signal) + ": passing it on to the backend (SIGKILL if it still runs in " +
+            describe_seconds(settings_.shutdown_timeout) + ")");
   act(Kind::kSignalBackend, signal);
   kill_deadline_ = now + settings_.shutdown_timeout;
   if (phase_ == Phase::kStarting || phase_ == Phase::kRunning) phase_ = Phase::kEnding;
@@ -218,7 +209,7 @@ void TapLifecycle::on_time(double now) {
     connect_deadline_.reset();
     log_.error("the native backend '" + command_ + "' (pid " + std::to_string(pid_) +
                ") did not connect to 127.0.0.1:" + std::to_string(port_) + " within " +
-               seconds(settings_.connect_timeout) +
+               describe_seconds(settings_.connect_timeout) +
                "; ending it (it must connect to the --host and --port it is given)");
     exit_code_ = ETIMEDOUT;
     phase_ = Phase::kEnding;
@@ -228,12 +219,12 @@ void TapLifecycle::on_time(double now) {
   climb(ladder_.on_time(now));
   if (kill_deadline_ && now >= *kill_deadline_) {
     kill_deadline_.reset();
-    log_.warn("the backend still runs " + seconds(settings_.shutdown_timeout) + " after the signal; SIGKILL");
+    log_.warn("the backend still runs " + describe_seconds(settings_.shutdown_timeout) + " after the signal; SIGKILL");
     act(Kind::kSignalBackend, SIGKILL);
   }
   if (output_deadline_ && now >= *output_deadline_) {
     output_deadline_.reset();
-    log_.warn("the backend's connection is still open " + seconds(settings_.shutdown_timeout) +
+    log_.warn("the backend's connection is still open " + describe_seconds(settings_.shutdown_timeout) +
               " after it exited; closing it");
     backend_output_open_ = false;
     to_backend_open_ = false;
@@ -242,7 +233,8 @@ void TapLifecycle::on_time(double now) {
   }
   if (flush_deadline_ && now >= *flush_deadline_) {
     flush_deadline_.reset();
-    log_.warn("Spectrum did not take the last frames within " + seconds(settings_.shutdown_timeout) + "; closing");
+    log_.warn("Spectrum did not take the last frames within " + describe_seconds(settings_.shutdown_timeout) +
+              "; closing");
     spectrum_open_ = false;
     act(Kind::kCloseSpectrum);
     maybe_finish(now);
@@ -272,7 +264,7 @@ void TapLifecycle::end(const std::string& reason, double now) {
   }
   if (phase_ != Phase::kRunning) return;
   phase_ = Phase::kEnding;
-  log_.info(reason + ": passed on; the backend has " + seconds(settings_.shutdown_timeout) + " to exit");
+  log_.info(reason + ": passed on; the backend has " + describe_seconds(settings_.shutdown_timeout) + " to exit");
   climb(ladder_.start(now));
 }
 

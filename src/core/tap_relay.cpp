@@ -113,24 +113,9 @@ void TapRelay::read_frame(TraceDir dir, std::string_view body, SpectrumEvents* e
     return;
   }
   if (from_spectrum) {
-    switch (w.number) {
-      case WrapperMessage::TYPE_EXIT:
-        events->exit = true;
-        break;
-      case WrapperMessage::TYPE_LOGIN: {
-        // Masked wherever it shows up later, e.g. in a backend's error text.
-        pbnetwork::Login login;
-        if (login.ParsePartialFromString(w.payload)) redactor_.add_secret(login.password());
-        break;
-      }
-      case WrapperMessage::TYPE_JOIN_ROOM: {
-        pbnetwork::Room room;
-        if (room.ParsePartialFromString(w.payload)) redactor_.add_secret(room.password());
-        break;
-      }
-      default:
-        break;
-    }
+    if (w.number == WrapperMessage::TYPE_EXIT) events->exit = true;
+    // A password is masked wherever it shows up later, e.g. in a backend's error text.
+    redactor_.add_secrets_of_frame(w.number, w.payload);
   }
   const std::string json = wrapper_to_json(w, Partial::kShow).json;
   if (from_spectrum && checks_ != nullptr) {

@@ -4,6 +4,7 @@
 
 #include "core/json_text.h"
 #include "core/proto_json.h"
+#include "protocol.pb.h"
 
 namespace s2j {
 
@@ -108,6 +109,16 @@ void TraceRedactor::add_secret(std::string_view secret) {
   // Longest first, so that a secret containing another is masked whole.
   std::sort(secrets_.begin(), secrets_.end(),
             [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+void TraceRedactor::add_secrets_of_frame(int type, const std::string& payload) {
+  if (type == pbnetwork::WrapperMessage::TYPE_LOGIN) {
+    pbnetwork::Login login;
+    if (login.ParsePartialFromString(payload)) add_secret(login.password());
+  } else if (type == pbnetwork::WrapperMessage::TYPE_JOIN_ROOM) {
+    pbnetwork::Room room;
+    if (room.ParsePartialFromString(payload)) add_secret(room.password());
+  }
 }
 
 std::string TraceRedactor::mask_secrets(std::string_view text) const {

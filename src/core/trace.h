@@ -47,6 +47,8 @@ class TraceRedactor {
   static constexpr size_t kShortestMaskedSecret = 4;  // shorter ones would mask ordinary text
 
   void add_secret(std::string_view secret);
+  // The password a frame from Spectrum carries (LOGIN, JOIN_ROOM), added as a secret.
+  void add_secrets_of_frame(int type, const std::string& payload);
   // `msg_json` with everything above replaced by "***"; unchanged (and cheap) when it holds none.
   std::string redact(std::string_view msg_json) const;
   // Free text (a log message) with the added secrets replaced by "***".

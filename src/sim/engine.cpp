@@ -9,19 +9,11 @@
 #include "protocol.pb.h"
 #include "sim/json_match.h"
 
+#include "core/log_words.h"
+
 namespace s2j {
 
 using pbnetwork::WrapperMessage;
-
-namespace {
-
-std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
-}
-
-}  // namespace
 
 SimEngine::SimEngine(SimSettings settings) : settings_(settings), ladder_(settings.exit_grace, settings.kill_delay) {}
 
@@ -304,15 +296,15 @@ void SimEngine::on_time(double now) {
     phase_deadline_.reset();
     switch (phase_) {
       case Phase::kConnecting:
-        fail("the backend did not connect within " + seconds(settings_.connect_timeout));
+        fail("the backend did not connect within " + describe_seconds(settings_.connect_timeout));
         begin_exit(now);
         break;
       case Phase::kFirstPong:
-        fail("no PONG within " + seconds(settings_.connect_timeout) + " of the first PING");
+        fail("no PONG within " + describe_seconds(settings_.connect_timeout) + " of the first PING");
         begin_exit(now);
         break;
       case Phase::kDraining:
-        fail("the last PING was not answered within " + seconds(settings_.pong_grace));
+        fail("the last PING was not answered within " + describe_seconds(settings_.pong_grace));
         begin_exit(now);
         break;
       case Phase::kReaping:
@@ -328,7 +320,7 @@ void SimEngine::on_time(double now) {
     current_.reset();
     if (step.kind == Step::Kind::kExpect) {
       fail("scenario line " + std::to_string(step.line) + ": no message matching " + json_text(step.message) +
-               " within " + seconds(step.seconds) + why_not_met(step),
+               " within " + describe_seconds(step.seconds) + why_not_met(step),
            step.message, step.line);
       if (settings_.fail_fast) {
         report(SimReport::Kind::kInfo, nullptr, "--fail-fast: ending at the first failed expectation");
@@ -341,7 +333,7 @@ void SimEngine::on_time(double now) {
   climb(ladder_.on_time(now), now);
   if (give_up_ && now >= *give_up_) {
     give_up_.reset();
-    fail("the backend did not die " + seconds(settings_.kill_delay) + " after SIGKILL");
+    fail("the backend did not die " + describe_seconds(settings_.kill_delay) + " after SIGKILL");
     finish();
   }
 }
@@ -390,7 +382,7 @@ void SimEngine::climb(std::optional<StopLadder::Rung> rung, double now) {
     case StopLadder::Rung::kAsk:
       break;
     case StopLadder::Rung::kTerminate:
-      fail("the backend did not exit within " + seconds(settings_.exit_grace) +
+      fail("the backend did not exit within " + describe_seconds(settings_.exit_grace) +
            " after EXIT: Spectrum would leave it running; SIGTERM to its process group");
       act(SimAction::Kind::kSignalBackend, SIGTERM);
       break;

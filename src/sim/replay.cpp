@@ -7,6 +7,8 @@
 #include "core/json_text.h"
 #include "sim/canonical.h"
 
+#include "core/log_words.h"
+
 namespace s2j {
 
 using Json = nlohmann::ordered_json;
@@ -17,12 +19,6 @@ std::string type_of(const Json& message) {
   const auto type = message.find("type");
   if (type == message.end()) return "?";
   return type->is_string() ? type->get<std::string>() : json_text(*type);
-}
-
-std::string seconds(double s) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g s", s);
-  return buf;
 }
 
 }  // namespace
@@ -63,7 +59,7 @@ double Replay::timeout_at() const { return std::max(gap_end(), opened_at_ + sett
 void Replay::on_time(double now) {
   while (started_ && !ended_ && !done()) {
     if (now >= timeout_at()) {
-      close_turn("none within " + seconds(settings_.answer_timeout));
+      close_turn("none within " + describe_seconds(settings_.answer_timeout));
     } else if (complete() && now >= gap_end()) {
       close_turn("");
     } else {

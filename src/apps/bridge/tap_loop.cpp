@@ -7,17 +7,13 @@
 #include "io/executable_path.h"
 #include "io/parent_death.h"
 #include "io/socket_queues.h"
+#include "io/uv_errno.h"
 
 namespace s2j {
 
 namespace {
 
 using Kind = TapAction::Kind;
-
-// libuv's error codes are negated errno values, except for name resolution.
-int errno_of(int uv_status) {
-  return uv_status <= UV_EAI_ADDRFAMILY && uv_status >= UV_EAI_SOCKTYPE ? EINVAL : -uv_status;
-}
 
 }  // namespace
 
