@@ -54,14 +54,20 @@ def run(backend_cls, *messages, until_eof=True):
     """Runs backend_cls over a fake bridge fed `messages`; returns (backend, lines it wrote)."""
     bridge = FakeBridge()
     backend = backend_cls(bridge.backend_input, bridge.backend_output)
+    output = []  # read meanwhile: a backend that writes more than a pipe holds must not block
+    reader = threading.Thread(target=lambda: output.append(bridge._reader.read()))
+    reader.start()
     bridge.write(*messages)
     if until_eof:
         bridge.close_input()
-    asyncio.run(asyncio.wait_for(backend.run(), 30))
-    if not until_eof:
-        bridge.close_input()
-    bridge.backend_output.close()
-    lines = [json.loads(line) for line in bridge._reader.read().splitlines()]
+    try:
+        asyncio.run(asyncio.wait_for(backend.run(), 30))
+    finally:
+        if not until_eof:
+            bridge.close_input()
+        bridge.backend_output.close()
+        reader.join()
+    lines = [json.loads(line) for line in output[0].splitlines()]
     bridge._reader.close()
     bridge.backend_input.close()
     return backend, lines
@@ -372,7 +378,7 @@ class SendTest(unittest.TestCase):
         for line in lines:
             self.assertEqual(json.loads(line)["message"], big)
 
-    def test_replies_to_one_chunk_of_input_leave_in_one_write(self):
+    def test_replies_to_one_chunk_of_input_leave_together(self):
         class CountingOutput:
             def __init__(self):
                 self.writes = []
@@ -397,7 +403,7 @@ class SendTest(unittest.TestCase):
             asyncio.run(B(i, out).run())
         replies = [json.loads(line) for chunk in out.writes for line in chunk.splitlines()]
         self.assertEqual([m["user"] for m in replies], ["u%d" % i for i in range(200)])
-        self.assertLess(len(out.writes), 20, "batched per input chunk, not one write per reply")
+        self.assertLess(len(out.writes), 20, "batched, not one write per reply")
 
     def test_batched_replies_keep_their_order_around_the_answers_to_pings(self):
         class B(Backend):
