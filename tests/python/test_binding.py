@@ -313,6 +313,32 @@ class SendTest(unittest.TestCase):
         self.assertEqual(out.data.decode("utf-8").split("\n"),
                          [json.dumps(m, ensure_ascii=False, separators=(",", ":")) for m in expected] + [""])
 
+    def test_an_overridden_send_sees_what_every_method_sends(self):
+        class B(Backend):
+            seen = []
+
+            def send(self, type, **fields):
+                self.seen.append((type, fields))
+                super().send(type, **fields)
+
+            def on_login(self, msg):
+                self.connected(msg.user)
+                self.message(msg.user, "bob", "hi", headline=True)
+                self.participant_changed(msg.user, "carol", "#room", status=StatusType.AWAY)
+
+        _, out = run(B, HELLO, {"type": "login", "user": "a@b", "legacyName": "a", "password": ""})
+        unset = dict.fromkeys
+        self.assertEqual(B.seen, [
+            ("connected", {"user": "a@b"}),
+            ("conv_message", {"userName": "a@b", "buddyName": "bob", "message": "hi", "headline": True,
+                              **unset(("nickname", "xhtml", "timestamp", "id", "pm", "carbon", "attachment"))}),
+            ("participant_changed", {"userName": "a@b", "room": "#room", "nickname": "carol", "flag": 0,
+                                     "status": "STATUS_AWAY",
+                                     **unset(("statusMessage", "newname", "iconHash", "alias"))})])
+        self.assertEqual(list(B.seen[1][1]), ["userName", "buddyName", "message", "nickname", "xhtml", "timestamp",
+                                              "headline", "id", "pm", "carbon", "attachment"])
+        self.assertEqual(out, [{"type": t, **{k: v for k, v in f.items() if v is not None}} for t, f in B.seen])
+
     def test_a_missing_required_field_names_the_argument(self):
         with open(os.devnull, "rb") as i, open(os.devnull, "wb") as o:
             b = Backend(i, o)

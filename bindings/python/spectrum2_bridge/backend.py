@@ -73,9 +73,12 @@ class _Line:
     def __init__(self, type, required, optional=()):
         """`required`: (field, argument name) pairs; `optional`: field names, in the order the
         sender passes their values."""
+        self.type = type
         self._head = '{"type":%s' % _encode_str(type) + "".join(",%s:%%s" % _encode_str(f) for f, _ in required)
         self._whole = self._head + "}\n"
+        self._required = tuple(required)
         self._arguments = tuple(argument for _, argument in required)
+        self._optional_fields = tuple(optional)
         self._optional = tuple(",%s:" % _encode_str(f) for f in optional)
 
     def encode(self, required, optional=()):
@@ -91,6 +94,12 @@ class _Line:
             return (self._whole % strings).encode("utf-8")
         return (self._head % strings + "".join(key + _encode(value) for key, value in zip(self._optional, optional)
                                                if value is not None) + "}\n").encode("utf-8")
+
+    def fields(self, required, optional=()):
+        """The same as send()'s keyword arguments, None values included."""
+        fields = {field: _required(argument, value) for (field, argument), value in zip(self._required, required)}
+        fields.update(zip(self._optional_fields, optional))
+        return fields
 
 
 # Senders' lines whose required fields are strings (field, the sending method's argument).
@@ -187,6 +196,7 @@ class Backend:
         self._batch = None  # replies collected while one input chunk is handled
         self._loop_thread = threading.get_ident()
         self._handlers = {}  # filled by run()
+        self._send_overridden = type(self).send is not Backend.send
         self.config = {}
         self.jid = ""
         self.backend_id = ""
@@ -477,9 +487,16 @@ class Backend:
         for key, value in fields.items():
             if value is not None:
                 message[key] = value
-        self._send_line((_encode(message) + "\n").encode("utf-8"))
+        self._emit((_encode(message) + "\n").encode("utf-8"))
 
-    def _send_line(self, data):
+    def _send_line(self, line, required, optional=()):
+        """Sends the message of `line` (a _Line) for the sending methods below."""
+        if self._send_overridden:  # an override of send() sees every message, as always
+            self.send(line.type, **line.fields(required, optional))
+        else:
+            self._emit(line.encode(required, optional))
+
+    def _emit(self, data):
         batch = self._batch
         if batch is not None and threading.get_ident() == self._loop_thread:
             batch.append(data)  # written once the current input chunk is handled, before reading on
@@ -499,7 +516,7 @@ class Backend:
 
     def connected(self, user):
         """The user is logged in to the legacy network. (handleConnected)"""
-        self._send_line(_CONNECTED.encode((user,)))
+        self._send_line(_CONNECTED, (user,))
 
     def disconnected(self, user, error, message=""):
         """The user's legacy session ended or could not start. (handleDisconnected) `error` has no
@@ -514,50 +531,49 @@ class Backend:
                       icon_hash=None, blocked=None):
         """Adds or updates a contact. (handleBuddyChanged) Without `status` Spectrum shows the buddy
         online."""
-        self._send_line(_BUDDY_CHANGED.encode((user, buddy), (
-            alias, list(groups) if groups is not None else None, _status(status), status_message, icon_hash,
-            blocked)))
+        self._send_line(_BUDDY_CHANGED, (user, buddy), (alias, list(groups) if groups is not None else None,
+                                                         _status(status), status_message, icon_hash, blocked))
 
     def buddy_removed(self, user, buddy):
         """(handleBuddyRemoved)"""
-        self._send_line(_BUDDY_REMOVED.encode((user, buddy)))
+        self._send_line(_BUDDY_REMOVED, (user, buddy))
 
     def auth_request(self, user, buddy):
         """The buddy asks to be added to the user's roster. (handleAuthorization)"""
-        self._send_line(_AUTH_REQUEST.encode((user, buddy)))
+        self._send_line(_AUTH_REQUEST, (user, buddy))
 
     def message(self, user, buddy, message, nickname=None, xhtml=None, timestamp=None, headline=None, pm=None,
                 carbon=None, attachments=None, *, id=None):
         """A message from `buddy` (a contact, or a room with `nickname` = the sender). (handleMessage)
         `timestamp` is "YYYYMMDDTHHMMSS" (UTC); `attachments` a list of {"url":…} dicts; `id`
         (keyword only, C++ has none) is the legacy network's message id."""
-        self._send_line(_CONV_MESSAGE.encode((user, buddy, message), (
-            nickname, xhtml, timestamp, headline, id, pm, carbon, attachments)))
+        self._send_line(_CONV_MESSAGE, (user, buddy, message),
+                        (nickname, xhtml, timestamp, headline, id, pm, carbon, attachments))
 
     def subject(self, user, room, subject, nickname=None):
         """A room's subject (topic), optionally set by `nickname`. (handleSubject)"""
-        self._send_line(_SUBJECT.encode((user, room, subject), (nickname,)))
+        self._send_line(_SUBJECT, (user, room, subject), (nickname,))
 
     def attention(self, user, buddy, message=""):
         """(handleAttention)"""
-        self._send_line(_ATTENTION.encode((user, buddy), (message,)))
+        self._send_line(_ATTENTION, (user, buddy), (message,))
 
     def ack(self, user, buddy, id):
         """Delivery receipt for the message with this `id` (needs features.receipts).
         (handleMessageAck)"""
-        self._send_line(_ACK.encode((user, buddy, "", id)))
+        self._send_line(_ACK, (user, buddy, "", id))
 
     def typing(self, user, buddy):
         """(handleBuddyTyping)"""
-        self._send_line(_TYPING.encode((user, buddy)))
+        self._send_line(_TYPING, (user, buddy))
 
     def typed(self, user, buddy):
         """(handleBuddyTyped)"""
-        self._send_line(_TYPED.encode((user, buddy)))
+        self._send_line(_TYPED, (user, buddy))
 
     def stopped_typing(self, user, buddy):
         """(handleBuddyStoppedTyping)"""
-        self._send_line(_STOPPED_TYPING.encode((user, buddy)))
+        self._send_line(_STOPPED_TYPING, (user, buddy))
 
     def participant_changed(self, user, nickname, room, flag=ParticipantFlag.NONE, status=StatusType.ONLINE,
                             status_message=None, newname=None, alias=None, *, icon_hash=None):
@@ -565,13 +581,13 @@ class Backend:
         set when they took another nickname. The entry for the user's own nickname confirms the
         user's join. (handleParticipantChanged: nickname before room, as there; unlike there,
         `status` defaults to ONLINE, so pass StatusType.NONE for a member who left.)"""
-        self._send_line(_PARTICIPANT.encode((user, room, nickname), (
-            int(flag), _status(status), status_message, newname, icon_hash, alias)))
+        self._send_line(_PARTICIPANT, (user, room, nickname),
+                        (int(flag), _status(status), status_message, newname, icon_hash, alias))
 
     def room_nickname_changed(self, user, room, nickname):
         """The network gave the user another nickname in `room` than requested.
         (handleRoomNicknameChanged)"""
-        self._send_line(_ROOM_NICKNAME.encode((user, room, nickname)))
+        self._send_line(_ROOM_NICKNAME, (user, room, nickname))
 
     def room_list(self, user, rooms, names=None):
         """Rooms for service discovery: `rooms` (legacy names) paired with `names` (default: the
@@ -605,8 +621,8 @@ class Backend:
 
     def query(self, command):
         """Runs a Spectrum admin command (e.g. "status"); the answer arrives in on_query."""
-        self._send_line(_QUERY.encode((command,)))
+        self._send_line(_QUERY, (command,))
 
     def raw_xml(self, xml):
         """A raw XMPP stanza (needs features.rawxml). (sendRawXML)"""
-        self._send_line(_RAW_XML.encode((xml,)))
+        self._send_line(_RAW_XML, (xml,))
