@@ -117,6 +117,20 @@ class DispatchTest(unittest.TestCase):
                          {"type": "login", "user": "late"}, until_eof=False)
         self.assertEqual([m.type for m in backend.seen], ["exit"])
 
+    def test_handlers_set_in_on_start_are_used(self):
+        class B(Backend):
+            seen = []
+
+            async def on_start(self):
+                await asyncio.sleep(0)
+                self.on_logout = self.seen.append
+
+            def on_logout(self, msg):
+                raise AssertionError("replaced in on_start")
+
+        run(B, HELLO, {"type": "logout", "user": "a@b", "legacyName": "a"})
+        self.assertEqual([m.user for m in B.seen], ["a@b"])
+
     def test_a_type_the_binding_does_not_list_reaches_its_handler(self):
         class B(Backend):
             seen = []

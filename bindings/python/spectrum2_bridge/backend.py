@@ -195,7 +195,7 @@ class Backend:
         self._running = False
         self._batch = None  # replies collected while one input chunk is handled
         self._loop_thread = threading.get_ident()
-        self._handlers = {}  # filled by run()
+        self._handlers = None  # {type: on_<type>}, looked up at the first message from Spectrum
         self._send_overridden = type(self).send is not Backend.send
         self.config = {}
         self.jid = ""
@@ -224,7 +224,7 @@ class Backend:
         self._running = True
         self._loop_thread = threading.get_ident()
         self.warn_unknown_handlers()
-        self._handlers = self._find_handlers()
+        self._handlers = None
         loop = asyncio.get_running_loop()
         self._read = await self._open_reader(loop)
         self._lines = lines = collections.deque()  # read, not dispatched yet
@@ -383,8 +383,9 @@ class Backend:
             await result
 
     def _find_handlers(self):
-        """{type: its on_<type> handler} for the types Spectrum sends that have one, looked up
-        once: run() does it at start."""
+        """{type: its on_<type> handler} for the types Spectrum sends that have one. Looked up once
+        instead of for every message: at the first message from Spectrum, which comes after
+        bridge.hello and on_start() (which may set handlers of its own)."""
         handlers = {}
         for kind in SPECTRUM_TYPES:
             handler = getattr(self, "on_" + kind, None)
@@ -421,8 +422,11 @@ class Backend:
             msg["status"] = StatusType.parse(msg["status"])
         if kind == "vcard" and isinstance(msg.get("photo"), str):
             msg["photo"] = base64.b64decode(msg["photo"])
+        handlers = self._handlers
+        if handlers is None:
+            handlers = self._handlers = self._find_handlers()
         try:
-            handler = self._handlers.get(kind)
+            handler = handlers.get(kind)
         except TypeError:  # a type that cannot be a key (a list, an object)
             handler = None
         if handler is None:
