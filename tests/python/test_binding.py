@@ -163,7 +163,7 @@ class DispatchTest(unittest.TestCase):
             f.write("".join(json.dumps(m) + "\n" for m in (HELLO, {"type": "logout", "n": 1})).encode())
             f.seek(0)
             r, w = os.pipe()
-            with os.fdopen(r, "rb") as back, os.fdopen(w, "wb") as out:
+            with os.fdopen(r, "rb"), os.fdopen(w, "wb") as out:
                 backend = Recorder(f, out)
                 asyncio.run(asyncio.wait_for(backend.run(), WAIT))
         self.assertEqual([m.n for m in backend.seen], [1])
@@ -199,7 +199,8 @@ class DispatchTest(unittest.TestCase):
 
 def protocol_fields():
     """Every field name in proto/protocol.proto."""
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "proto", "protocol.proto")) as f:
+    proto = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "proto", "protocol.proto")
+    with open(proto) as f:
         return set(re.findall(r"^\s*(?:required|optional|repeated)\s+\S+\s+(\w+)\s*=", f.read(), re.M))
 
 

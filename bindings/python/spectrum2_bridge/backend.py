@@ -66,20 +66,19 @@ _encode_str = json.encoder.encode_basestring
 
 
 class _Line:
-    """How the senders write one message type. The required fields, all strings, fill a template
-    made once; the optional fields that are set follow. Most calls set none of them, and a backend
-    sends a message for every message, so this is the path that counts."""
+    """How the sending methods write one message type. The required fields, all strings, fill a
+    template made once; the optional fields that are set follow. Most calls set none of them, and
+    a backend sends a message for every message, so this is the path that counts."""
 
     def __init__(self, type, required, optional=()):
         """`required`: (field, argument name) pairs; `optional`: field names, in the order the
-        sender passes their values."""
+        sending method passes their values."""
         self.type = type
         self._head = '{"type":%s' % _encode_str(type) + "".join(",%s:%%s" % _encode_str(f) for f, _ in required)
         self._whole = self._head + "}\n"
-        self._required = tuple(required)
-        self._arguments = tuple(argument for _, argument in required)
-        self._optional_fields = tuple(optional)
-        self._optional = tuple(",%s:" % _encode_str(f) for f in optional)
+        self._names = tuple(required)
+        self._optional = tuple(optional)
+        self._optional_keys = tuple(",%s:" % _encode_str(f) for f in optional)  # what precedes each value
 
     def encode(self, required, optional=()):
         """The line, as bytes: `required` and `optional` are values in the constructor's order;
@@ -87,18 +86,19 @@ class _Line:
         try:
             strings = tuple(map(_encode_str, required))
         except TypeError:  # a value is not a str: name the argument, as _required() does
-            for name, value in zip(self._arguments, required):
-                _required(name, value)
+            for (_, argument), value in zip(self._names, required):
+                _required(argument, value)
             raise
-        if optional.count(None) == len(optional):
+        if optional.count(None) == len(optional):  # nothing optional set: the template is the line
             return (self._whole % strings).encode("utf-8")
-        return (self._head % strings + "".join(key + _encode(value) for key, value in zip(self._optional, optional)
-                                               if value is not None) + "}\n").encode("utf-8")
+        keys = self._optional_keys
+        fields = "".join(key + _encode(value) for key, value in zip(keys, optional) if value is not None)
+        return (self._head % strings + fields + "}\n").encode("utf-8")
 
     def fields(self, required, optional=()):
-        """The same as send()'s keyword arguments, None values included."""
-        fields = {field: _required(argument, value) for (field, argument), value in zip(self._required, required)}
-        fields.update(zip(self._optional_fields, optional))
+        """The same message as send()'s keyword arguments, None values included."""
+        fields = {field: _required(argument, value) for (field, argument), value in zip(self._names, required)}
+        fields.update(zip(self._optional, optional))
         return fields
 
 

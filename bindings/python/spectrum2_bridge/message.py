@@ -20,9 +20,10 @@ class Message(dict):
 # about four times faster. Any other key still works through __getattr__.
 FIELDS = (
     "alias", "attachment", "blocked", "buddy", "buddyName", "carbon", "config", "description", "error",
-    "extraFields", "flag", "fullname", "group", "headline", "iconHash", "id", "init_res", "legacyName", "message",
-    "mimeType", "name", "newname", "nickname", "password", "payload", "photo", "pm", "res", "room", "settings",
-    "shared", "status", "statusMessage", "timestamp", "type", "url", "user", "userName", "value", "version", "xhtml",
+    "extraFields", "flag", "fullname", "group", "headline", "iconHash", "id", "init_res", "legacyName",
+    "message", "mimeType", "name", "newname", "nickname", "password", "payload", "photo", "pm", "res", "room",
+    "settings", "shared", "status", "statusMessage", "timestamp", "type", "url", "user", "userName", "value",
+    "version", "xhtml",
     # bridge.hello and bridge.error
     "backend_id", "config_path", "jid", "line", "line_number",
 )
@@ -42,3 +43,4 @@ def _field(name):
 for _name in FIELDS:
     if not hasattr(Message, _name):  # never hide a dict method
         setattr(Message, _name, _field(_name))
+del _name
