@@ -239,7 +239,7 @@ class Backend:
                     reading, self._reading = self._reading, None
                     self._take(await (reading if reading is not None else self._read()))
                     continue
-                # Replies to the lines of one chunk leave in one write (see send()).
+                # Replies to the lines of one chunk leave together (see send()).
                 self._batch = []
                 handle, next_line = self._handle_line, lines.popleft
                 try:
