@@ -10,6 +10,7 @@ import re
 import select
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -157,8 +158,7 @@ class DispatchTest(unittest.TestCase):
         self.assertEqual(len(logs.output), 6, logs.output)  # not the blank lines
         self.assertTrue(all("unreadable line from the bridge" in line for line in logs.output), logs.output)
 
-    def test_input_that_is_no_pipe_is_read_too(self):
-        import tempfile
+    def test_input_that_is_not_a_pipe_is_read_too(self):
         with tempfile.TemporaryFile() as f:
             f.write("".join(json.dumps(m) + "\n" for m in (HELLO, {"type": "logout", "n": 1})).encode())
             f.seek(0)
