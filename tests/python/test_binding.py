@@ -2,12 +2,15 @@
 import asyncio
 import base64
 import inspect
+import io
 import json
 import logging
 import os
+import re
 import select
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unittest
@@ -52,14 +55,20 @@ def run(backend_cls, *messages, until_eof=True):
     """Runs backend_cls over a fake bridge fed `messages`; returns (backend, lines it wrote)."""
     bridge = FakeBridge()
     backend = backend_cls(bridge.backend_input, bridge.backend_output)
+    output = []  # read meanwhile: a backend that writes more than a pipe holds must not block
+    reader = threading.Thread(target=lambda: output.append(bridge._reader.read()))
+    reader.start()
     bridge.write(*messages)
     if until_eof:
         bridge.close_input()
-    asyncio.run(asyncio.wait_for(backend.run(), 30))
-    if not until_eof:
-        bridge.close_input()
-    bridge.backend_output.close()
-    lines = [json.loads(line) for line in bridge._reader.read().splitlines()]
+    try:
+        asyncio.run(asyncio.wait_for(backend.run(), 30))
+    finally:
+        if not until_eof:
+            bridge.close_input()
+        bridge.backend_output.close()
+        reader.join()
+    lines = [json.loads(line) for line in output[0].splitlines()]
     bridge._reader.close()
     bridge.backend_input.close()
     return backend, lines
@@ -109,6 +118,58 @@ class DispatchTest(unittest.TestCase):
                          {"type": "login", "user": "late"}, until_eof=False)
         self.assertEqual([m.type for m in backend.seen], ["exit"])
 
+    def test_handlers_set_in_on_start_are_used(self):
+        class B(Backend):
+            seen = []
+
+            async def on_start(self):
+                await asyncio.sleep(0)
+                self.on_logout = self.seen.append
+
+            def on_logout(self, msg):
+                raise AssertionError("replaced in on_start")
+
+        run(B, HELLO, {"type": "logout", "user": "a@b", "legacyName": "a"})
+        self.assertEqual([m.user for m in B.seen], ["a@b"])
+
+    def test_a_type_the_binding_does_not_list_reaches_its_handler(self):
+        class B(Backend):
+            seen = []
+
+            def on_future_type(self, msg):
+                self.seen.append(msg.n)
+
+        with self.assertLogs("spectrum2_bridge", level="WARNING"):  # on_future_type: never called?
+            run(B, HELLO, {"type": "future_type", "n": 1}, {"type": "future_type", "n": 2})
+        self.assertEqual(B.seen, [1, 2])
+
+    def test_unreadable_lines_are_logged_and_the_next_ones_handled(self):
+        bridge = FakeBridge()
+        backend = Recorder(bridge.backend_input, bridge.backend_output)
+        bridge._writer.write(b"\n".join([json.dumps(HELLO).encode(), b"", b"   ", b"not json", b'{"type": "login"',
+                                          b"[1, 2]", b"5", b'"text"', b"\xff\xfe{}", b'{"type":"logout","n":1}\r',
+                                          b""]))
+        bridge.close_input()
+        with self.assertLogs("spectrum2_bridge", level="ERROR") as logs:
+            asyncio.run(asyncio.wait_for(backend.run(), WAIT))
+        for f in (bridge.backend_output, bridge._reader, bridge.backend_input):
+            f.close()
+        self.assertEqual([m.type for m in backend.seen], ["logout"])
+        self.assertEqual(len(logs.output), 6, logs.output)  # not the blank lines
+        self.assertTrue(all("unreadable line from the bridge" in line for line in logs.output), logs.output)
+
+    def test_input_that_is_not_a_pipe_is_read_too(self):
+        with tempfile.TemporaryFile() as f:
+            f.write("".join(json.dumps(m) + "\n" for m in (HELLO, {"type": "logout", "n": 1})).encode())
+            f.seek(0)
+            r, w = os.pipe()
+            with os.fdopen(r, "rb"), os.fdopen(w, "wb") as out:
+                backend = Recorder(f, out)
+                asyncio.run(asyncio.wait_for(backend.run(), WAIT))
+        self.assertEqual([m.n for m in backend.seen], [1])
+        with open(os.devnull, "rb") as i, open(os.devnull, "wb") as o:
+            asyncio.run(asyncio.wait_for(Recorder(i, o).run(), WAIT))  # ends at once
+
     def test_async_handlers_and_failing_handlers(self):
         class B(Backend):
             async def on_login(self, msg):
@@ -134,6 +195,49 @@ class DispatchTest(unittest.TestCase):
         with self.assertLogs("spectrum2_bridge", level="WARNING"):
             backend, _ = run(B, HELLO, {"type": "bridge.error", "error": "bad", "line_number": 4, "line": "x"})
         self.assertEqual(backend.errors, [4])
+
+
+def protocol_fields():
+    """Every field name in proto/protocol.proto."""
+    proto = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "proto", "protocol.proto")
+    with open(proto) as f:
+        return set(re.findall(r"^\s*(?:required|optional|repeated)\s+\S+\s+(\w+)\s*=", f.read(), re.M))
+
+
+class MessageTest(unittest.TestCase):
+    def test_every_field_reads_as_an_attribute_and_an_absent_one_raises_attribute_error(self):
+        fields = protocol_fields()
+        self.assertIn("buddyName", fields)
+        for name in sorted(fields | {"backend_id", "config_path", "jid", "line", "line_number", "anything_else"}):
+            msg = Message({"type": "t", name: [name]})
+            self.assertEqual(getattr(msg, name), [name])
+            self.assertEqual(msg[name], [name])
+            without = Message({"n": 0})
+            with self.assertRaises(AttributeError) as caught:
+                getattr(without, name)
+            self.assertIn("message has no field %r (fields: n)" % name, str(caught.exception))
+            self.assertFalse(hasattr(without, name))
+            self.assertEqual(getattr(without, name, "default"), "default")
+            with self.assertRaises(KeyError):
+                without[name]
+
+    def test_every_protocol_field_has_a_property(self):
+        # Any key works through __getattr__ too, but several times slower: keep message.FIELDS
+        # in step with the .proto.
+        self.assertEqual({name for name in protocol_fields() if not isinstance(vars(Message).get(name), property)},
+                         set())
+
+    def test_it_is_a_dict_whose_methods_no_field_hides(self):
+        msg = Message({"type": "t", "items": 1, "get": 2, "value": {"k": "v"}})
+        self.assertEqual(msg.get("get"), 2)
+        self.assertEqual(sorted(msg.items(), key=str), sorted([("type", "t"), ("items", 1), ("get", 2),
+                                                                ("value", {"k": "v"})], key=str))
+        self.assertEqual(msg.value, {"k": "v"})
+        self.assertEqual(json.loads(json.dumps(msg)), dict(msg))
+        msg["userName"] = "changed"
+        self.assertEqual(msg.userName, "changed")
+        with self.assertRaises(AttributeError):
+            msg.userName = "not like this"
 
 
 def sent(action):
@@ -190,6 +294,81 @@ class SendTest(unittest.TestCase):
                           "buddy_typed", "buddy_stopped_typing", "participant_changed", "room_nickname_changed",
                           "room_list", "vcard", "backend_config", "query", "raw_xml"])
 
+    def test_lines_are_compact_json_with_any_text_escaped(self):
+        class Output:
+            def __init__(self):
+                self.data = b""
+
+            def write(self, data):
+                self.data += data
+
+            def flush(self):
+                pass
+
+        class Name(str):
+            pass
+
+        out = Output()
+        b = Backend(io.BytesIO(), out)
+        text = 'h\u00e9 "quoted" back\\slash\nnew line\ttab \x01 \u2028 \U0001f600 </script>'
+        b.message("a@b", Name("bob"), text)
+        b.message("a@b", "#room", text, nickname=text, headline=False, attachments=[{"url": "http://x/1"}], id="9")
+        b.attention("a@b", "bob", None)
+        b.typing("a@b", text)
+        b.participant_changed("a@b", "carol", "#room", status=StatusType.AWAY, status_message=text)
+        expected = [
+            {"type": "conv_message", "userName": "a@b", "buddyName": "bob", "message": text},
+            {"type": "conv_message", "userName": "a@b", "buddyName": "#room", "message": text, "nickname": text,
+             "headline": False, "id": "9", "attachment": [{"url": "http://x/1"}]},
+            {"type": "attention", "userName": "a@b", "buddyName": "bob"},
+            {"type": "buddy_typing", "userName": "a@b", "buddyName": text},
+            {"type": "participant_changed", "userName": "a@b", "room": "#room", "nickname": "carol", "flag": 0,
+             "status": "STATUS_AWAY", "statusMessage": text},
+        ]
+        self.assertEqual(out.data.decode("utf-8").split("\n"),
+                         [json.dumps(m, ensure_ascii=False, separators=(",", ":")) for m in expected] + [""])
+
+    def test_an_overridden_send_sees_what_every_method_sends(self):
+        class B(Backend):
+            seen = []
+
+            def send(self, type, **fields):
+                self.seen.append((type, fields))
+                super().send(type, **fields)
+
+            def on_login(self, msg):
+                self.connected(msg.user)
+                self.message(msg.user, "bob", "hi", headline=True)
+                self.participant_changed(msg.user, "carol", "#room", status=StatusType.AWAY)
+
+        _, out = run(B, HELLO, {"type": "login", "user": "a@b", "legacyName": "a", "password": ""})
+        unset = dict.fromkeys
+        self.assertEqual(B.seen, [
+            ("connected", {"user": "a@b"}),
+            ("conv_message", {"userName": "a@b", "buddyName": "bob", "message": "hi", "headline": True,
+                              **unset(("nickname", "xhtml", "timestamp", "id", "pm", "carbon", "attachment"))}),
+            ("participant_changed", {"userName": "a@b", "room": "#room", "nickname": "carol", "flag": 0,
+                                     "status": "STATUS_AWAY",
+                                     **unset(("statusMessage", "newname", "iconHash", "alias"))})])
+        self.assertEqual(list(B.seen[1][1]), ["userName", "buddyName", "message", "nickname", "xhtml", "timestamp",
+                                              "headline", "id", "pm", "carbon", "attachment"])
+        self.assertEqual(out, [{"type": t, **{k: v for k, v in f.items() if v is not None}} for t, f in B.seen])
+
+    def test_a_missing_required_field_names_the_argument(self):
+        with open(os.devnull, "rb") as i, open(os.devnull, "wb") as o:
+            b = Backend(i, o)
+            for call, argument in ((lambda: b.message("a@b", "bob", None), "message"),
+                                   (lambda: b.message(None, "bob", "hi"), "user"),
+                                   (lambda: b.subject("a@b", 5, "topic"), "room"),
+                                   (lambda: b.subject("a@b", "#r", b"topic"), "subject"),
+                                   (lambda: b.ack("a@b", "bob", None), "id"),
+                                   (lambda: b.participant_changed("a@b", True, "#r"), "nickname"),
+                                   (lambda: b.raw_xml(None), "xml"),
+                                   (lambda: b.query(["status"]), "command")):
+                with self.assertRaises(TypeError) as caught:
+                    call()
+                self.assertTrue(str(caught.exception).startswith(argument + " is required"), str(caught.exception))
+
     def test_mistakes_raise_at_the_call_site(self):
         with open(os.devnull, "rb") as i, open(os.devnull, "wb") as o:
             self.check_mistakes(Backend(i, o))
@@ -240,7 +419,7 @@ class SendTest(unittest.TestCase):
         for line in lines:
             self.assertEqual(json.loads(line)["message"], big)
 
-    def test_replies_to_one_chunk_of_input_leave_in_one_write(self):
+    def test_replies_to_one_chunk_of_input_leave_together(self):
         class CountingOutput:
             def __init__(self):
                 self.writes = []
@@ -265,7 +444,27 @@ class SendTest(unittest.TestCase):
             asyncio.run(B(i, out).run())
         replies = [json.loads(line) for chunk in out.writes for line in chunk.splitlines()]
         self.assertEqual([m["user"] for m in replies], ["u%d" % i for i in range(200)])
-        self.assertLess(len(out.writes), 20, "batched per input chunk, not one write per reply")
+        self.assertLess(len(out.writes), 20, "batched, not one write per reply")
+
+    def test_batched_replies_keep_their_order_around_the_answers_to_pings(self):
+        class B(Backend):
+            def on_login(self, msg):
+                self.connected(msg.user)
+                self.buddy_removed(msg.user, "b")
+
+        messages = []
+        for i in range(300):
+            messages.append({"type": "login", "user": "u%d" % i, "legacyName": "l", "password": ""})
+            if i % 100 == 50:
+                messages.append({"type": "bridge.ping", "id": str(i)})
+        _, out = run(B, HELLO, *messages)
+        expected = []
+        for m in messages:
+            if m["type"] == "bridge.ping":
+                expected.append(("bridge.pong", m["id"]))
+            else:
+                expected += [("connected", m["user"]), ("buddy_removed", m["user"])]
+        self.assertEqual([(m["type"], m.get("user", m.get("userName", m.get("id")))) for m in out], expected)
 
     def test_logging_goes_to_the_bridge(self):
         r, w = os.pipe()
@@ -512,6 +711,32 @@ class HeartbeatTest(unittest.TestCase):
         release.set()
         self.assertEqual([live.read(), live.read()], [{"type": "connected", "user": "a@b"},
                                                       {"type": "bridge.pong", "id": "2"}])
+
+    def test_the_answer_leaves_before_a_blocking_handler_of_the_same_chunk(self):
+        entered, release = threading.Event(), threading.Event()
+
+        class B(Backend):
+            def on_login(self, msg):
+                self.connected(msg.user)  # batched: leaves once the handler returns
+                entered.set()
+                release.wait(3 * WAIT)  # the loop is blocked here, longer than live.read() waits
+                self.connected("after@b")
+
+            def on_logout(self, msg):
+                self.disconnected(msg.user, ConnectionErrorCode.NETWORK_ERROR)
+
+        live = self.live(B)
+        self.addCleanup(release.set)
+        # One write, so one chunk: the login and its blocking handler come after the ping.
+        live.write({"type": "logout", "user": "x@b", "legacyName": "x"}, {"type": "bridge.ping", "id": "4"},
+                   {"type": "login", "user": "a@b", "legacyName": "a", "password": ""})
+        self.assertTrue(entered.wait(WAIT))
+        self.assertEqual([live.read(), live.read()], [{"type": "disconnected", "user": "x@b", "error": 0,
+                                                       "message": ""},
+                                                      {"type": "bridge.pong", "id": "4"}])  # while on_login blocks
+        release.set()
+        self.assertEqual([live.read(), live.read()], [{"type": "connected", "user": "a@b"},
+                                                      {"type": "connected", "user": "after@b"}])
 
     def test_a_coroutine_handler_waiting_does_not_delay_the_answer(self):
         entered = threading.Event()
