@@ -76,7 +76,7 @@ void TapRelay::on_backend_started(int pid) {
 }
 
 void TapRelay::observe(TraceDir dir, FrameDecoder& decoder, std::string_view data, SpectrumEvents* events) {
-  if (tracer_ == nullptr && checks_ == nullptr && !settings_.log_frames && events == nullptr) return;
+  if (!read_along() && events == nullptr) return;
   decoder.feed(data);
   FrameEvent event;
   while (decoder.next(event)) {
@@ -93,7 +93,7 @@ void TapRelay::observe(TraceDir dir, FrameDecoder& decoder, std::string_view dat
 
 void TapRelay::read_frame(TraceDir dir, std::string_view body, SpectrumEvents* events) {
   const bool from_spectrum = dir == TraceDir::kSpectrumToBackend;
-  if (tracer_ == nullptr && checks_ == nullptr && !settings_.log_frames) {
+  if (!read_along()) {
     // Nobody reads along: only EXIT matters, and Spectrum writes the type first.
     const int64_t type = leading_type(body);
     if (type >= 0) {

@@ -48,6 +48,8 @@ class TapRelay {
   static constexpr size_t kHexBytes = 64;
 
  private:
+  // Whether anything reads the frames (trace, log, checks); otherwise only Spectrum's EXIT matters.
+  bool read_along() const { return tracer_ != nullptr || checks_ != nullptr || settings_.log_frames; }
   void observe(TraceDir dir, FrameDecoder& decoder, std::string_view data, SpectrumEvents* events);
   void read_frame(TraceDir dir, std::string_view body, SpectrumEvents* events);
   void show(TraceDir dir, const std::string& json);
