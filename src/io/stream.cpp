@@ -6,7 +6,13 @@ namespace s2j {
 
 namespace {
 constexpr size_t kReadBufferSize = 64 * 1024;
+// Buffers up to this size are kept for the next write; a flood's larger ones are given back.
+constexpr size_t kKeptCapacity = 1 << 20;
+
+void release_if_large(std::string& buffer) {
+  if (buffer.capacity() > kKeptCapacity) std::string().swap(buffer);
 }
+}  // namespace
 
 struct Stream::WriteRequest {
   uv_write_t req;
@@ -83,7 +89,7 @@ int Stream::resume() {
   return uv_read_start(handle_, alloc_cb, read_cb);
 }
 
-int Stream::write(std::string&& data) {
+int Stream::write(std::string& data) {
   if (!is_open() || shut_down_) return UV_EPIPE;
   size_t offset = 0;
   // Writing directly when nothing is queued saves a request and keeps ordering intact.
@@ -92,12 +98,19 @@ int Stream::write(std::string&& data) {
     const int n = uv_try_write(handle_, &buf, 1);
     if (n >= 0) {
       offset = static_cast<size_t>(n);
-      if (offset == data.size()) return 0;
+      if (offset == data.size()) {
+        data.clear();
+        release_if_large(data);
+        return 0;
+      }
     } else if (n != UV_EAGAIN) {
       return n;
     }
   }
+  // The request takes the bytes; the caller gets the spare buffer to fill next.
   auto* request = new WriteRequest{{}, std::move(data), this};
+  data.swap(spare_);
+  data.clear();
   uv_buf_t buf = uv_buf_init(request->data.data() + offset, static_cast<unsigned>(request->data.size() - offset));
   const int status = uv_write(&request->req, handle_, &buf, 1, write_cb);
   if (status != 0) delete request;
@@ -107,6 +120,10 @@ int Stream::write(std::string&& data) {
 void Stream::write_cb(uv_write_t* req, int status) {
   auto* request = reinterpret_cast<WriteRequest*>(req);
   Stream* self = request->stream;
+  if (request->data.capacity() > self->spare_.capacity() && request->data.capacity() <= kKeptCapacity) {
+    request->data.clear();
+    self->spare_.swap(request->data);
+  }
   delete request;
   if (status < 0 && status != UV_ECANCELED && self->on_write_error_) self->on_write_error_(status);
   if (self->on_written_ && !self->closing_) self->on_written_();

@@ -35,8 +35,11 @@ class Stream {
   int resume();
   bool paused() const { return paused_; }
 
-  // Writes all of `data`; what the kernel does not take at once is queued. Returns 0 or a libuv error.
-  int write(std::string&& data);
+  // Writes all of `data`; what the kernel does not take at once is queued. `data` is left empty with
+  // a buffer to fill next (its own, or one a finished write gave back), so that a busy stream does
+  // not allocate per write. Returns 0 or a libuv error.
+  int write(std::string& data);
+  int write(std::string&& data) { return write(data); }
   size_t queued() const;
   // Called after a queued write completes (to lift backpressure), and when one fails.
   void on_written(Callback cb) { on_written_ = std::move(cb); }
@@ -66,6 +69,7 @@ class Stream {
   bool paused_ = false;
   bool shut_down_ = false;
   std::unique_ptr<char[]> read_buffer_;
+  std::string spare_;  // a finished write's buffer, handed to the next caller that queues
   DataCallback on_data_;
   EndCallback on_end_;
   Callback on_written_;

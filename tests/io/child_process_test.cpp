@@ -91,7 +91,8 @@ TEST(ChildProcessTest, ClosingStdinIsTheEndOfInputForTheChild) {
                                         child.out().close();
                                       }),
             0);
-  ASSERT_EQ(child.in().write("echoed\n"), 0);
+  std::string line = "echoed\n";
+  ASSERT_EQ(child.in().write(line), 0);
   child.in().close();  // cat ends only when it reads the end of its input
   loop.run();
   child.close();
@@ -113,7 +114,8 @@ TEST(ChildProcessTest, ShuttingStdinDownIsTheEndOfInputForTheChild) {
   ASSERT_EQ(child.spawn(loop.get(), {"sh", "-c", "wc -c | tr -d ' '"}, {}, recorder(child, exit)), 0);
   ASSERT_EQ(
       child.out().start_reading([&](std::string_view data) { output += data; }, [&](int) { child.out().close(); }), 0);
-  ASSERT_EQ(child.in().write(std::string(100000, 'x')), 0);
+  std::string bytes(100000, 'x');
+  ASSERT_EQ(child.in().write(bytes), 0);
   child.in().shutdown([&](int status) {
     ++shutdowns;
     EXPECT_EQ(status, 0);

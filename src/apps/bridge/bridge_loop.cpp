@@ -71,7 +71,7 @@ void BridgeLoop::write_outputs() {
   std::string& to_child = session_.child_output();
   if (!to_child.empty()) {
     if (child_.in().is_open()) {
-      const int status = child_.in().write(std::move(to_child));
+      const int status = child_.in().write(to_child);
       if (status != 0 && status != UV_EPIPE) session_.on_write_error(BridgeSession::Peer::kChild, -status);
     }
     to_child.clear();
@@ -79,7 +79,7 @@ void BridgeLoop::write_outputs() {
   std::string& to_spectrum = session_.spectrum_output();
   if (!to_spectrum.empty()) {
     if (spectrum_.is_open()) {
-      const int status = spectrum_.write(std::move(to_spectrum));
+      const int status = spectrum_.write(to_spectrum);
       if (status != 0 && status != UV_EPIPE) session_.on_write_error(BridgeSession::Peer::kSpectrum, -status);
     } else {
       log_.debug("connection to Spectrum is closed; " + std::to_string(to_spectrum.size()) + " bytes not sent");

@@ -74,7 +74,7 @@ void TapLoop::write_outputs() {
   std::string& to_backend = session_.backend_output();
   if (!to_backend.empty() && backend_accepted_) {
     if (backend_.is_open()) {
-      const int status = backend_.write(std::move(to_backend));
+      const int status = backend_.write(to_backend);
       if (status != 0 && status != UV_EPIPE) session_.on_write_error(false, -status);
     }
     to_backend.clear();
@@ -82,7 +82,7 @@ void TapLoop::write_outputs() {
   std::string& to_spectrum = session_.spectrum_output();
   if (!to_spectrum.empty()) {
     if (spectrum_.is_open()) {
-      const int status = spectrum_.write(std::move(to_spectrum));
+      const int status = spectrum_.write(to_spectrum);
       if (status != 0 && status != UV_EPIPE) session_.on_write_error(true, -status);
     }
     to_spectrum.clear();

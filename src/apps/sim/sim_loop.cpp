@@ -154,7 +154,7 @@ void SimLoop::perform() {
     print_reports();
     std::string& out = engine_.backend_output();
     if (!out.empty()) {
-      if (connection_.is_open()) connection_.write(std::move(out));
+      if (connection_.is_open()) connection_.write(out);
       out.clear();
     }
     for (const SimAction& action : actions) apply(action);
