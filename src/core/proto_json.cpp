@@ -6,6 +6,8 @@
 
 #include <limits>
 
+#include "core/flat_json.h"
+
 namespace s2j {
 
 namespace pb = google::protobuf;
@@ -129,6 +131,84 @@ bool append_value(const pb::Message& m, const FD* f, int k, std::string& out) {
   }
 }
 
+// One scalar value as the fillers see it, whichever reader produced it.
+struct Scalar {
+  enum class Kind { kString, kInt32, kBool, kOther };  // kOther: nothing a field of the protocol takes
+  Kind kind = Kind::kOther;
+  std::string_view text;  // kString
+  int32_t int32 = 0;
+  bool boolean = false;
+};
+
+Scalar string_scalar(std::string_view text) { return {Scalar::Kind::kString, text, 0, false}; }
+Scalar bool_scalar(bool v) { return {Scalar::Kind::kBool, {}, 0, v}; }
+// An integer beyond int32 fits no field of the protocol (it has no 64-bit ones).
+Scalar integer_scalar(int64_t v) {
+  if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) return {};
+  return {Scalar::Kind::kInt32, {}, static_cast<int32_t>(v), false};
+}
+Scalar unsigned_scalar(uint64_t v) {
+  return v > uint64_t{std::numeric_limits<int32_t>::max()} ? Scalar{} : integer_scalar(static_cast<int64_t>(v));
+}
+
+Scalar scalar_of(const nlohmann::json& v) {
+  if (v.is_string()) return string_scalar(v.get_ref<const std::string&>());
+  if (v.is_boolean()) return bool_scalar(v.get<bool>());
+  if (v.is_number_unsigned()) return unsigned_scalar(v.get<uint64_t>());
+  if (v.is_number_integer()) return integer_scalar(v.get<int64_t>());
+  return {};
+}
+
+Scalar scalar_of(const FlatValue& v) {
+  switch (v.kind) {
+    case FlatValue::Kind::kString:
+      return string_scalar(v.text);
+    case FlatValue::Kind::kBool:
+      return bool_scalar(v.boolean);
+    case FlatValue::Kind::kInteger:
+      return integer_scalar(v.integer);
+  }
+  return {};
+}
+
+// The one rule for a scalar: the field's own JSON kind, nothing protobuf's parser would convert.
+bool set_scalar(const Scalar& v, const FD* f, pb::Message& m) {
+  const pb::Reflection* r = m.GetReflection();
+  const bool rep = f->is_repeated();
+  switch (f->cpp_type()) {
+    case FD::CPPTYPE_STRING:
+      if (v.kind != Scalar::Kind::kString || f->type() == FD::TYPE_BYTES) return false;  // base64 rules: protobuf's
+      rep ? r->AddString(&m, f, std::string(v.text)) : r->SetString(&m, f, std::string(v.text));
+      return true;
+    case FD::CPPTYPE_INT32:
+      if (v.kind != Scalar::Kind::kInt32) return false;
+      rep ? r->AddInt32(&m, f, v.int32) : r->SetInt32(&m, f, v.int32);
+      return true;
+    case FD::CPPTYPE_BOOL:
+      if (v.kind != Scalar::Kind::kBool) return false;
+      rep ? r->AddBool(&m, f, v.boolean) : r->SetBool(&m, f, v.boolean);
+      return true;
+    case FD::CPPTYPE_ENUM: {
+      if (v.kind != Scalar::Kind::kString) return false;
+      const pb::EnumValueDescriptor* e = f->enum_type()->FindValueByName(std::string(v.text));
+      if (e == nullptr) return false;
+      rep ? r->AddEnum(&m, f, e) : r->SetEnum(&m, f, e);
+      return true;
+    }
+    default:  // a message field takes an object; 64-bit and floating-point fields: none in the protocol
+      return false;
+  }
+}
+
+// The field a member's key names: its proto name or its JSON (lowerCamelCase) name.
+const FD* field_for_key(const pb::Descriptor& d, std::string_view key) {
+  for (int i = 0; i < d.field_count(); ++i)
+    if (d.field(i)->name() == key) return d.field(i);
+  for (int i = 0; i < d.field_count(); ++i)
+    if (d.field(i)->json_name() == key) return d.field(i);
+  return nullptr;
+}
+
 bool set_value(const nlohmann::json& v, const FD* f, pb::Message& m);
 
 // `top`: the line's own object, whose "type" member is the envelope, not a field.
@@ -137,10 +217,8 @@ bool fill(const nlohmann::json& object, pb::Message& m, bool top) {
   const pb::Reflection* r = m.GetReflection();
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (top && it.key() == "type") continue;
-    const FD* f = d->FindFieldByName(it.key());
-    if (f == nullptr) f = d->FindFieldByCamelcaseName(it.key());
-    if (f == nullptr || (f->json_name() != it.key() && f->name() != it.key())) return false;
-    if (f->is_map()) return false;
+    const FD* f = field_for_key(*d, it.key());
+    if (f == nullptr || f->is_map()) return false;
     // Two spellings of one field: leave the precedence to protobuf.
     if (f->is_repeated() ? r->FieldSize(m, f) > 0 : r->HasField(m, f)) return false;
     const nlohmann::json& value = it.value();
@@ -156,40 +234,30 @@ bool fill(const nlohmann::json& object, pb::Message& m, bool top) {
 }
 
 bool set_value(const nlohmann::json& v, const FD* f, pb::Message& m) {
+  if (f->cpp_type() != FD::CPPTYPE_MESSAGE) return set_scalar(scalar_of(v), f, m);
+  if (!v.is_object()) return false;
   const pb::Reflection* r = m.GetReflection();
-  const bool rep = f->is_repeated();
-  switch (f->cpp_type()) {
-    case FD::CPPTYPE_STRING:
-      if (!v.is_string() || f->type() == FD::TYPE_BYTES) return false;  // base64 rules: protobuf's
-      rep ? r->AddString(&m, f, v.get<std::string>()) : r->SetString(&m, f, v.get<std::string>());
-      return true;
-    case FD::CPPTYPE_INT32: {
-      if (!v.is_number_integer()) return false;
-      if (v.is_number_unsigned() ? v.get<uint64_t>() > uint64_t{std::numeric_limits<int32_t>::max()}
-                                 : (v.get<int64_t>() < std::numeric_limits<int32_t>::min() ||
-                                    v.get<int64_t>() > std::numeric_limits<int32_t>::max()))
-        return false;
-      const auto n = static_cast<int32_t>(v.get<int64_t>());
-      rep ? r->AddInt32(&m, f, n) : r->SetInt32(&m, f, n);
-      return true;
+  return fill(v, f->is_repeated() ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), false);
+}
+
+// The direct filler's rules for a line read by core/flat_json.h: one level, scalars only.
+bool fill_from_flat(const FlatObject& object, std::string_view type_name, pb::Message& m) {
+  const pb::Descriptor* d = m.GetDescriptor();
+  const pb::Reflection* r = m.GetReflection();
+  bool type_seen = false;
+  for (size_t i = 0; i < object.size; ++i) {
+    const FlatMember& member = object.members[i];
+    if (member.key == "type") {
+      if (type_seen || member.value.kind != FlatValue::Kind::kString || member.value.text != type_name) return false;
+      type_seen = true;
+      continue;
     }
-    case FD::CPPTYPE_BOOL:
-      if (!v.is_boolean()) return false;
-      rep ? r->AddBool(&m, f, v.get<bool>()) : r->SetBool(&m, f, v.get<bool>());
-      return true;
-    case FD::CPPTYPE_ENUM: {
-      if (!v.is_string()) return false;
-      const pb::EnumValueDescriptor* e = f->enum_type()->FindValueByName(v.get_ref<const std::string&>());
-      if (e == nullptr) return false;
-      rep ? r->AddEnum(&m, f, e) : r->SetEnum(&m, f, e);
-      return true;
-    }
-    case FD::CPPTYPE_MESSAGE:
-      if (!v.is_object()) return false;
-      return fill(v, rep ? *r->AddMessage(&m, f) : *r->MutableMessage(&m, f), false);
-    default:
-      return false;
+    const FD* f = field_for_key(*d, member.key);
+    // A repeated field takes its values in an array only; a member named twice is left to the others.
+    if (f == nullptr || f->is_repeated() || r->HasField(m, f)) return false;
+    if (!set_scalar(scalar_of(member.value), f, m)) return false;
   }
+  return type_seen;
 }
 
 // The direct filler's rules (fill, set_value) applied while nlohmann's SAX parser reads the text, so
@@ -200,10 +268,10 @@ class SaxFiller : public nlohmann::json_sax<nlohmann::json> {
   SaxFiller(pb::Message& top, std::string_view type_name) : top_(top), type_name_(type_name) {}
   bool complete() const { return done_ && type_seen_; }
 
-  bool null() override { return value(nlohmann::json()); }
-  bool boolean(bool v) override { return value(nlohmann::json(v)); }
-  bool number_integer(number_integer_t v) override { return value(nlohmann::json(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return value(nlohmann::json(v)); }
+  bool null() override { return value(Scalar{}); }
+  bool boolean(bool v) override { return value(bool_scalar(v)); }
+  bool number_integer(number_integer_t v) override { return value(integer_scalar(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return value(unsigned_scalar(v)); }
   bool number_float(number_float_t, const string_t&) override { return false; }  // no such field
   bool binary(binary_t&) override { return false; }
   bool string(string_t& v) override {
@@ -211,7 +279,7 @@ class SaxFiller : public nlohmann::json_sax<nlohmann::json> {
       in_type_ = false;
       return v == type_name_;
     }
-    return value(nlohmann::json(std::move(v)));
+    return value(string_scalar(v));
   }
 
   bool start_object(std::size_t) override {
@@ -235,10 +303,8 @@ class SaxFiller : public nlohmann::json_sax<nlohmann::json> {
       type_seen_ = in_type_ = true;
       return true;
     }
-    const pb::Descriptor* d = f.message->GetDescriptor();
-    const FD* field = d->FindFieldByName(k);
-    if (field == nullptr) field = d->FindFieldByCamelcaseName(k);
-    if (field == nullptr || (field->json_name() != k && field->name() != k) || field->is_map()) return false;
+    const FD* field = field_for_key(*f.message->GetDescriptor(), k);
+    if (field == nullptr || field->is_map()) return false;
     // Two spellings of one field (or one member twice): left to the other paths.
     const pb::Reflection* r = f.message->GetReflection();
     if (field->is_repeated() ? r->FieldSize(*f.message, field) > 0 : r->HasField(*f.message, field)) return false;
@@ -274,10 +340,10 @@ class SaxFiller : public nlohmann::json_sax<nlohmann::json> {
   };
   // A repeated field takes its values in an array only; a singular one never in an array.
   static bool takes_value(const Frame& f) { return f.field != nullptr && f.field->is_repeated() == f.in_array; }
-  bool value(const nlohmann::json& v) {
+  bool value(const Scalar& v) {
     if (stack_.empty()) return false;
     Frame& f = stack_.back();
-    if (!takes_value(f) || !set_value(v, f.field, *f.message)) return false;
+    if (!takes_value(f) || !set_scalar(v, f.field, *f.message)) return false;
     if (!f.in_array) f.field = nullptr;
     return true;
   }
@@ -316,9 +382,8 @@ std::string object_problem(const nlohmann::json& object, const pb::Descriptor& d
   const std::string where = prefix.empty() ? type_name : type_name + ": " + prefix.substr(0, prefix.size() - 1);
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (prefix.empty() && it.key() == "type") continue;
-    const FD* f = d.FindFieldByName(it.key());
-    if (f == nullptr) f = d.FindFieldByCamelcaseName(it.key());
-    if (f == nullptr || (f->json_name() != it.key() && f->name() != it.key()))
+    const FD* f = field_for_key(d, it.key());
+    if (f == nullptr)
       return where + " has no field \"" + it.key() + "\"; its fields: " + join_names(d);
     const nlohmann::json& value = it.value();
     if (value.is_null() || f->is_map()) continue;
@@ -478,6 +543,11 @@ std::string fill_from_json_protobuf(const nlohmann::json& object, pb::Message& m
 }
 
 bool fill_from_json_text(std::string_view text, std::string_view type_name, pb::Message& message) {
+  FlatObject flat;
+  if (read_flat_json_object(text, flat)) {
+    if (fill_from_flat(flat, type_name, message) && message.IsInitialized()) return true;
+    message.Clear();  // and the parser below says the same, or takes what the flat rules leave to it
+  }
   SaxFiller filler(message, type_name);
   bool parsed = false;
   try {

@@ -158,7 +158,7 @@ void TapLifecycle::on_queues(size_t to_backend, size_t to_spectrum, double) {
     switch (toward_backend_.update(to_backend)) {
       case Backpressure::Change::kPause:
         log_.log(toward_backend_.pauses() == 1 ? LogLevel::kWarn : LogLevel::kDebug,
-                 "the backend is not reading (" + std::to_string(to_backend) +
+                 "the backend is not keeping up (" + std::to_string(to_backend) +
                      " bytes queued); pausing reads from Spectrum");
         act(Kind::kPauseSpectrum);
         break;
@@ -173,7 +173,7 @@ void TapLifecycle::on_queues(size_t to_backend, size_t to_spectrum, double) {
     switch (toward_spectrum_.update(to_spectrum)) {
       case Backpressure::Change::kPause:
         log_.log(toward_spectrum_.pauses() == 1 ? LogLevel::kWarn : LogLevel::kDebug,
-                 "Spectrum is not reading (" + std::to_string(to_spectrum) +
+                 "Spectrum is not keeping up (" + std::to_string(to_spectrum) +
                      " bytes queued); pausing reads from the backend");
         act(Kind::kPauseBackend);
         break;

@@ -8,7 +8,8 @@
 //  * an accepted frame is one Spectrum parses strictly, of a type it handles from a backend (README),
 //    with a timestamp and a backend_config that Boost reads as Spectrum reads them;
 //  * a line protobuf reads completely, naming its type in words, that passes those checks is accepted;
-//  * the frame translated back to a line and that line again to a frame gives the same bytes.
+//  * the frame translated back to a line and that line again to a frame gives the same bytes;
+//  * a line the flat reader (core/flat_json.h) takes is one nlohmann's parser reads as the same members.
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 
+#include "core/flat_json.h"
 #include "core/json_translator.h"
 #include "protocol.pb.h"
 #include "reference.h"
@@ -96,8 +98,28 @@ bool spectrum_takes(int type, const pb::Message& payload) {
 
 }  // namespace
 
+// The flat reader never takes what JSON refuses, and reads what it takes as a full parser does.
+void check_flat_reading(const std::string& line) {
+  s2j::FlatObject flat;
+  if (!s2j::read_flat_json_object(line, flat)) return;
+  const nlohmann::ordered_json full = nlohmann::ordered_json::parse(line, nullptr, false);
+  require(full.is_object() && full.size() <= flat.size);
+  for (size_t i = 0; i < flat.size; ++i) {
+    const s2j::FlatValue& v = flat.members[i].value;
+    nlohmann::ordered_json expected;
+    if (v.kind == s2j::FlatValue::Kind::kString) expected = std::string(v.text);
+    if (v.kind == s2j::FlatValue::Kind::kInteger) expected = v.integer;
+    if (v.kind == s2j::FlatValue::Kind::kBool) expected = v.boolean;
+    // nlohmann keeps the last of a key named twice; the flat reading keeps each.
+    bool later = false;
+    for (size_t k = i + 1; k < flat.size; ++k) later = later || flat.members[k].key == flat.members[i].key;
+    if (!later) require(full.at(std::string(flat.members[i].key)) == expected);
+  }
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string line(reinterpret_cast<const char*>(data), size);
+  check_flat_reading(line);
   const s2j::FromChild in = s2j::json_to_wrapper(line);
   const Reading protobuf = read(line);
   if (in.kind == s2j::FromChild::Kind::kRejected) {

@@ -238,7 +238,7 @@ TEST_F(LifecycleTest, BackpressureTowardTheChildPausesSpectrumAndTheWatchdog) {
   life.on_ping(10);
   life.on_queues(1001, 0, 20);
   EXPECT_EQ(life.take_actions(), Actions{A(Kind::kPauseSpectrum)});
-  EXPECT_TRUE(logged(LogLevel::kWarn, "child is not reading (1001 bytes queued)"));
+  EXPECT_TRUE(logged(LogLevel::kWarn, "child is not keeping up (1001 bytes queued)"));
   EXPECT_EQ(life.next_deadline(), std::nullopt);
   life.on_time(500);
   EXPECT_TRUE(life.take_actions().empty()) << "480 s without reading, no watchdog";

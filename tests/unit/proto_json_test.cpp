@@ -161,6 +161,13 @@ TEST(ProtoJson, FillsFromTextAsTheDirectFillerDoes) {
        R"( {"type":"buddy_changed","userName":"u","buddyName":"b","group":[],"status":"STATUS_XA"})", true},
       {buddy, "buddy_changed", R"({"type":"buddy_changed","userName":"u","buddyName":"b","group":["a","b"]} )", true},
       {stats, "stats", R"({"type":"stats","res":-2147483648,"init_res":2147483647,"shared":0,"id":"4"})", true},
+      {conv, "conv_message", "{\"type\":\"conv_message\",\"userName\":\"u\",\"buddyName\":\"b\",\"message\":\"gr\xC3\xBC\xC3\x9F\"}",
+       true},
+      {conv, "conv_message",
+       R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","pm":true,"nickname":"n"})", true},
+      {conv, "conv_message", R"({"type":"conv_message","userName":"u","buddyName":"b","message":"m","xhtml":1})",
+       false},
+      {conv, "conv_message", R"({"type":"conv_message","user_name":"u","buddyName":"b","message":"m"})", false},
       // Declined: what the direct filler declines...
       {stats, "stats", R"({"type":"stats","res":2147483648,"init_res":2,"shared":0,"id":"4"})", false},
       {stats, "stats", R"({"type":"stats","res":1.0,"init_res":2,"shared":0,"id":"4"})", false},
