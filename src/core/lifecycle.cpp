@@ -133,8 +133,9 @@ void Lifecycle::on_queues(size_t to_child, size_t to_spectrum, double now) {
     switch (toward_child_.update(to_child)) {
       case Backpressure::Change::kPause:
         // Said once at warn level: under a flood it repeats often.
-        log_.log(toward_child_.pauses() == 1 ? LogLevel::kWarn : LogLevel::kDebug,
-                 "child is not keeping up (" + std::to_string(to_child) + " bytes queued); pausing reads from Spectrum");
+        log_.log(
+            toward_child_.pauses() == 1 ? LogLevel::kWarn : LogLevel::kDebug,
+            "child is not keeping up (" + std::to_string(to_child) + " bytes queued); pausing reads from Spectrum");
         watchdog_.pause(now);
         act(Kind::kPauseSpectrum);
         break;
@@ -150,9 +151,9 @@ void Lifecycle::on_queues(size_t to_child, size_t to_spectrum, double now) {
   if (child_output_open_) {
     switch (toward_spectrum_.update(to_spectrum)) {
       case Backpressure::Change::kPause:
-        log_.log(
-            toward_spectrum_.pauses() == 1 ? LogLevel::kWarn : LogLevel::kDebug,
-            "Spectrum is not keeping up (" + std::to_string(to_spectrum) + " bytes queued); pausing reads from the child");
+        log_.log(toward_spectrum_.pauses() == 1 ? LogLevel::kWarn : LogLevel::kDebug,
+                 "Spectrum is not keeping up (" + std::to_string(to_spectrum) +
+                     " bytes queued); pausing reads from the child");
         act(Kind::kPauseChild);
         break;
       case Backpressure::Change::kResume:

@@ -383,8 +383,7 @@ std::string object_problem(const nlohmann::json& object, const pb::Descriptor& d
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (prefix.empty() && it.key() == "type") continue;
     const FD* f = field_for_key(d, it.key());
-    if (f == nullptr)
-      return where + " has no field \"" + it.key() + "\"; its fields: " + join_names(d);
+    if (f == nullptr) return where + " has no field \"" + it.key() + "\"; its fields: " + join_names(d);
     const nlohmann::json& value = it.value();
     if (value.is_null() || f->is_map()) continue;
     const std::string label = prefix + f->name();

@@ -60,8 +60,8 @@ TEST(FlatJson, KeepsTheTextOfStringsAsAView) {
 
 TEST(FlatJson, DeclinesWhatItLeavesToTheFullParser) {
   const std::string lines[] = {
-      R"({"type":"conv_message","message":"line\nbreak"})",    // an escape
-      R"({"type":"conv_message","mess\"age":"x"})",            // an escape in a key
+      R"({"type":"conv_message","message":"line\nbreak"})",     // an escape
+      R"({"type":"conv_message","mess\"age":"x"})",             // an escape in a key
       R"({"type":"conv_message","attachment":[{"url":"x"}]})",  // an array
       R"({"type":"conv_message","a":{}})",                      // a nested object
       R"({"type":"conv_message","a":null})",
@@ -80,8 +80,8 @@ TEST(FlatJson, DeclinesWhatItLeavesToTheFullParser) {
       R"({"type":"stats")",
       R"({"type" "stats"})",
       R"(["type","stats"])",
-      "{\"type\":\"conv_message\",\"message\":\"tab\there\"}",  // a raw control character
-      "{\"type\":\"conv_message\",\"message\":\"\xC3\"}",        // not UTF-8
+      "{\"type\":\"conv_message\",\"message\":\"tab\there\"}",     // a raw control character
+      "{\"type\":\"conv_message\",\"message\":\"\xC3\"}",          // not UTF-8
       "{\"type\":\"conv_message\",\"message\":\"\xED\xA0\x80\"}",  // a surrogate
       "{\"type\":\"conv_message\",\"message\":\"\xC0\x80\"}",      // overlong
       "{\"type\":\"conv_message\",\"message\":\"unterminated}",
