@@ -125,10 +125,11 @@ void Bridge::handle_frame(std::string_view body, SpectrumEvents& events) {
   }
   // The trace masks a LOGIN's or JOIN_ROOM's password wherever it shows up later, e.g. quoted by the child.
   redactor_.add_secrets_of_frame(w.number, w.payload);
-  ToChild line = wrapper_to_json(w);
-  if (!line.note.empty()) log_.warn("from Spectrum: " + line.note);
-  trace(TraceDir::kSpectrumToBridge, line.json);
-  to_child_.append(line.json).push_back('\n');
+  const size_t start = to_child_.size();
+  const std::string note = append_wrapper_json(w, to_child_);
+  if (!note.empty()) log_.warn("from Spectrum: " + note);
+  trace(TraceDir::kSpectrumToBridge, std::string_view(to_child_).substr(start));
+  to_child_.push_back('\n');
 }
 
 void Bridge::handle_ping() {

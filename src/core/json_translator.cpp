@@ -1,7 +1,10 @@
 #include "core/json_translator.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/stubs/strutil.h>
 #include <google/protobuf/unknown_field_set.h>
+#include <google/protobuf/wire_format_lite.h>
 
 #include <climits>
 #include <map>
@@ -65,7 +68,8 @@ int repair_strings(pb::Message& message) {
   return repaired;
 }
 
-ToChild opaque(const Wrapper& w, std::string note) {
+// Appends {"type":<name or number>,"payload":"<base64>"}; returns `note`.
+std::string append_opaque(const Wrapper& w, std::string note, std::string& out) {
   nlohmann::ordered_json j;
   if (w.type != nullptr)
     j["type"] = w.type->json_name;
@@ -76,7 +80,8 @@ ToChild opaque(const Wrapper& w, std::string note) {
     pb::Base64Escape(w.payload, &encoded);
     j["payload"] = std::move(encoded);
   }
-  return ToChild{j.dump(), std::move(note)};
+  out.append(j.dump());
+  return note;
 }
 
 const MessageType* lookup_type(const nlohmann::json& type, std::string& error) {
@@ -136,8 +141,7 @@ std::optional<FromChild> json_to_wrapper_fast(std::string_view line, Sender send
     if (verdict.effect != SpectrumVerdict::Effect::kHandles) return std::nullopt;
     if (!verdict.warnings.empty()) result.warning = verdict.warnings.front();
   }
-  const std::string payload = message.SerializeAsString();
-  result.frame_body = make_wrapper(type->number, &payload);
+  result.frame_body = make_wrapper(type->number, message);
   result.type = type;
   result.kind = FromChild::Kind::kFrame;
   return result;
@@ -170,43 +174,78 @@ std::string parse_wrapper(std::string_view body, Wrapper& out) {
   return {};
 }
 
-ToChild wrapper_to_json(const Wrapper& w, Partial partial) {
-  if (w.type == nullptr) return opaque(w, "type " + std::to_string(w.number) + " is unknown to this build");
+std::string append_wrapper_json(const Wrapper& w, std::string& out, Partial partial) {
+  if (w.type == nullptr) return append_opaque(w, "type " + std::to_string(w.number) + " is unknown to this build", out);
   const MessageType& type = *w.type;
   switch (type.payload) {
     case PayloadKind::kNone:
-      return ToChild{"{\"type\":\"" + type.json_name + "\"}", {}};
+      out.append("{\"type\":\"").append(type.json_name).append("\"}");
+      return {};
     case PayloadKind::kUnsupported:
-      return opaque(w, type.json_name + " has no payload message in this schema");
+      return append_opaque(w, type.json_name + " has no payload message in this schema", out);
     case PayloadKind::kRawXml: {
       nlohmann::ordered_json j{{"type", type.json_name}, {"xml", nullptr}};
       const bool valid = is_valid_utf8(w.payload);
       j["xml"] = valid ? w.payload : repair_utf8(w.payload);
-      return ToChild{j.dump(), valid ? "" : "raw_xml: invalid UTF-8 replaced by U+FFFD"};
+      out.append(j.dump());
+      return valid ? "" : "raw_xml: invalid UTF-8 replaced by U+FFFD";
     }
     case PayloadKind::kMessage:
       break;
   }
   pb::Message& payload = scratch_message(type.descriptor);
   if (!payload.ParsePartialFromString(w.payload))
-    return opaque(w, type.json_name + ": payload does not parse as " + type.descriptor->name() + "; passed on opaque");
+    return append_opaque(
+        w, type.json_name + ": payload does not parse as " + type.descriptor->name() + "; passed on opaque", out);
   // proto2: a payload without its required fields does not parse for a strict reader, so a child
   // never sees a message without them (the simulator shows what there is, for diagnosis).
   if (partial == Partial::kOpaque && !payload.IsInitialized())
-    return opaque(w, type.json_name + ": payload lacks required field(s) " + payload.InitializationErrorString() +
-                         "; passed on opaque");
+    return append_opaque(w,
+                         type.json_name + ": payload lacks required field(s) " + payload.InitializationErrorString() +
+                             "; passed on opaque",
+                         out);
+  const size_t start = out.size();
+  out.append("{\"type\":\"").append(type.json_name).push_back('"');
   std::string note;
-  if (const int repaired = repair_strings(payload))
-    note = type.json_name + ": invalid UTF-8 in " + std::to_string(repaired) + " field(s) replaced by U+FFFD";
-  std::string json;
-  json.reserve(w.payload.size() * 2 + 32);
-  json.append("{\"type\":\"").append(type.json_name).push_back('"');
-  if (!append_json_members_direct(payload, json)) {
-    const std::string error = append_json_members_protobuf(payload, json);
-    if (!error.empty()) return opaque(w, type.json_name + ": " + error);
+  // The direct printer declines a string that is not UTF-8: repaired, then printed again.
+  if (!append_json_members_direct(payload, out)) {
+    if (const int repaired = repair_strings(payload))
+      note = type.json_name + ": invalid UTF-8 in " + std::to_string(repaired) + " field(s) replaced by U+FFFD";
+    if (!append_json_members_direct(payload, out)) {
+      const std::string error = append_json_members_protobuf(payload, out);
+      if (!error.empty()) {
+        out.resize(start);
+        return append_opaque(w, type.json_name + ": " + error, out);
+      }
+    }
   }
-  json.push_back('}');
-  return ToChild{std::move(json), std::move(note)};
+  out.push_back('}');
+  return note;
+}
+
+ToChild wrapper_to_json(const Wrapper& w, Partial partial) {
+  ToChild line;
+  line.json.reserve(w.payload.size() * 2 + 32);
+  line.note = append_wrapper_json(w, line.json, partial);
+  return line;
+}
+
+std::string make_wrapper(int type, const pb::Message& payload) {
+  using Wire = pb::internal::WireFormatLite;
+  // Field by field as WrapperMessage serializes itself (type, then payload), without first making
+  // the payload's own string.
+  const size_t size = payload.ByteSizeLong();
+  std::string body;
+  body.reserve(size + 16);
+  {
+    pb::io::StringOutputStream raw(&body);
+    pb::io::CodedOutputStream out(&raw);
+    Wire::WriteEnum(WrapperMessage::kTypeFieldNumber, type, &out);
+    Wire::WriteTag(WrapperMessage::kPayloadFieldNumber, Wire::WIRETYPE_LENGTH_DELIMITED, &out);
+    out.WriteVarint32(static_cast<uint32_t>(size));
+    payload.SerializeWithCachedSizes(&out);
+  }
+  return body;
 }
 
 std::string make_wrapper(int type, const std::string* payload) {

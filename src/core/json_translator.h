@@ -3,6 +3,8 @@
 // checks that keep Spectrum from dropping or choking on what a child sends.
 #pragma once
 
+#include <google/protobuf/message.h>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -36,6 +38,8 @@ enum class Partial {
 // The JSON object for a frame from Spectrum. Never fails: what cannot be translated is passed on
 // as {"type":<name or number>,"payload":"<base64>"}.
 ToChild wrapper_to_json(const Wrapper& wrapper, Partial partial = Partial::kOpaque);
+// The same, appended to `out` (no newline); returns the note.
+std::string append_wrapper_json(const Wrapper& wrapper, std::string& out, Partial partial = Partial::kOpaque);
 
 struct FromChild {
   enum class Kind {
@@ -62,5 +66,7 @@ FromChild json_to_wrapper(std::string_view line, Sender sender = Sender::kBacken
 
 // The WrapperMessage body for a payload-less type or a message payload.
 std::string make_wrapper(int type, const std::string* payload = nullptr);
+// The same body for a payload message, byte for byte, encoded in one go.
+std::string make_wrapper(int type, const google::protobuf::Message& payload);
 
 }  // namespace s2j

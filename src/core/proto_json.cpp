@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "core/flat_json.h"
+#include "core/utf8.h"
 
 namespace s2j {
 
@@ -98,6 +99,7 @@ bool append_value(const pb::Message& m, const FD* f, int k, std::string& out) {
         out.push_back('"');
         out.append(encoded).push_back('"');
       } else {
+        if (!is_valid_utf8(s)) return false;  // the caller repairs it first
         append_json_string(s, out);
       }
       return true;

@@ -15,7 +15,8 @@ namespace s2j {
 // protobuf's printer (preserve_proto_field_names): appends the object's members, "k":v,... without
 // braces, each preceded by a comma. Returns an error text, empty on success.
 std::string append_json_members_protobuf(const google::protobuf::Message& message, std::string& out);
-// The direct printer: same output, or false (and `out` unchanged) when it declines.
+// The direct printer: same output, or false (and `out` unchanged) when it declines, e.g. for a
+// string that is not UTF-8 (protobuf's printer refuses it; the translator repairs it first).
 bool append_json_members_direct(const google::protobuf::Message& message, std::string& out);
 
 // protobuf's parser: fills `message` from `object` without its "type" member. Error text, or empty.

@@ -354,5 +354,32 @@ TEST(JsonTranslator, BridgeLinesAreRecognised) {
   EXPECT_EQ(r.bridge_type, "bridge.log");
 }
 
+TEST(JsonTranslator, WrapperOfAMessageIsTheWrapperOfItsBytes) {
+  pbnetwork::ConversationMessage small;
+  small.set_username("u");
+  small.set_buddyname("b");
+  small.set_message("hi");
+  pbnetwork::ConversationMessage large = small;
+  large.set_message(std::string(70000, 'x'));  // a three-byte length
+  large.add_attachment()->set_url("x");
+  pbnetwork::Buddy buddy;
+  buddy.set_username("u");
+  buddy.set_buddyname("b");
+  buddy.add_group("g");
+  buddy.set_status(pbnetwork::STATUS_XA);
+  const std::pair<int, const pb::Message*> cases[] = {{WrapperMessage::TYPE_CONV_MESSAGE, &small},
+                                                      {WrapperMessage::TYPE_CONV_MESSAGE, &large},
+                                                      {WrapperMessage::TYPE_BUDDY_CHANGED, &buddy},
+                                                      {WrapperMessage::TYPE_API_VERSION, &small}};
+  for (const auto& [type, message] : cases) {
+    const std::string bytes = message->SerializeAsString();
+    WrapperMessage expected;
+    expected.set_type(static_cast<WrapperMessage::Type>(type));
+    expected.set_payload(bytes);
+    EXPECT_EQ(make_wrapper(type, *message), expected.SerializeAsString()) << type << " " << bytes.size();
+    EXPECT_EQ(make_wrapper(type, *message), make_wrapper(type, &bytes));
+  }
+}
+
 }  // namespace
 }  // namespace s2j

@@ -97,6 +97,19 @@ TEST(ProtoJson, DeclinesWhatItDoesNotPrintExactly) {
   pbnetwork::Buddy b;  // an enum number this schema does not know
   ASSERT_TRUE(b.ParsePartialFromString(std::string("\x0a\x01u\x28\x70", 5)));
   EXPECT_FALSE(append_json_members_direct(b, out));
+  pbnetwork::ConversationMessage m;  // a string that is not UTF-8, at any depth
+  m.set_username("u");
+  m.set_buddyname("b");
+  m.set_message("fine");
+  EXPECT_TRUE(append_json_members_direct(m, out));
+  out = "unchanged";
+  m.add_attachment()->set_url("caf\xC3");
+  EXPECT_FALSE(append_json_members_direct(m, out));
+  EXPECT_EQ(out, "unchanged");
+  m.mutable_attachment(0)->set_url("ok");
+  m.set_message("\xFF");
+  EXPECT_FALSE(append_json_members_direct(m, out));
+  EXPECT_EQ(out, "unchanged");
 }
 
 struct FillCase {
