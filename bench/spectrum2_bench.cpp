@@ -157,7 +157,15 @@ std::vector<pid_t> process_tree(pid_t pid) {
 
 struct Memory {
   long rss = 0, hwm = 0, anon = 0;  // KiB: VmRSS, VmHWM, RssAnon
+  long pss = 0;                     // KiB: each shared page split among the processes that map it
 };
+
+long pss_of_process(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind("Pss:", 0) == 0) return std::atol(line.c_str() + 4);
+  return 0;
+}
 
 Memory memory_of_process(pid_t pid) {
   Memory m;
@@ -168,6 +176,7 @@ Memory memory_of_process(pid_t pid) {
     if (line.rfind("VmHWM:", 0) == 0) m.hwm = value("VmHWM:");
     if (line.rfind("RssAnon:", 0) == 0) m.anon = value("RssAnon:");
   }
+  m.pss = pss_of_process(pid);
   return m;
 }
 
@@ -183,6 +192,7 @@ TreeMemory memory_of(pid_t pid) {
     m.tree.rss += one.rss;
     m.tree.hwm += one.hwm;
     m.tree.anon += one.anon;
+    m.tree.pss += one.pss;
     if (p == pid) m.top = one;
   }
   return m;
@@ -445,7 +455,7 @@ Json start_up(Session& s) {
 
 Json idle_memory(pid_t pid, bool bridge) {
   const TreeMemory m = memory_of(pid);
-  Json r = {{"rss_idle_kib", m.tree.rss}};
+  Json r = {{"rss_idle_kib", m.tree.rss}, {"pss_idle_kib", m.tree.pss}};
   if (bridge) r["bridge_rss_idle_kib"] = m.top.rss;
   return r;
 }
@@ -774,7 +784,7 @@ int main(int argc, char** argv) {
   const Counts fast =
       quick
           ? Counts{"(a) (b) (b1) (t)", 5000, 200, 100, 20000, 300, {{1024, 1000}, {65536, 50}, {1 << 20, 5}}}
-          : Counts{"(a) (b) (b1) (t)", 200000, 2000, 1000, 20000, 2000, {{1024, 20000}, {65536, 1000}, {1 << 20, 50}}};
+          : Counts{"(a) (b) (b1) (t)", 1000000, 2000, 1000, 20000, 2000, {{1024, 20000}, {65536, 1000}, {1 << 20, 50}}};
   const Counts python_counts =
       quick ? Counts{"(c) (e)", 2000, 100, 100, 5000, 300, {{1024, 500}, {65536, 20}, {1 << 20, 3}}}
             : Counts{"(c) (e)", 100000, 1000, 500, 5000, 2000, {{1024, 10000}, {65536, 500}, {1 << 20, 20}}};
