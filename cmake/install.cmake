@@ -2,6 +2,7 @@
 # Debian package uses /usr) and DESTDIR stages as usual:
 #
 #   bin/                                     spectrum2_json_backend, spectrum2_sim
+#   libexec/spectrum2-json-bridge/           spectrum2_json_launcher, which starts the bridge's child
 #   share/man/man1/                          their man pages (docs/man/*.1), gzipped
 #   <python dir>/spectrum2_bridge/           the Python binding (below)
 #   share/spectrum2-json-bridge/shell/       the bash binding, spectrum2.sh
@@ -11,8 +12,6 @@
 #
 # The examples find the bindings from there on their own (and from a checkout, the ones in
 # bindings/), so they run without PYTHONPATH or NODE_PATH.
-include(GNUInstallDirs)
-
 set(S2J_PACKAGE_NAME spectrum2-json-bridge)
 set(S2J_DATA_DIR ${CMAKE_INSTALL_DATADIR}/${S2J_PACKAGE_NAME})
 # GNUInstallDirs would name it after the CMake project (spectrum2_json_bridge).
@@ -54,13 +53,16 @@ endif()
 message(STATUS "The Python binding installs to ${s2j_python_dir} (under ${CMAKE_INSTALL_PREFIX})")
 
 install(TARGETS spectrum2_json_backend spectrum2_sim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# Not for users: the bridge finds it relative to its own directory (S2J_LAUNCHER_DIR).
+install(TARGETS spectrum2_json_launcher RUNTIME DESTINATION ${S2J_LAUNCHER_INSTALL_DIR})
 # A stripped install (`cmake --install --strip`, CPack's CPACK_STRIP_FILES) also drops the sections
 # nothing reads, as Debian's dh_strip does.
 install(CODE "
   if(CMAKE_INSTALL_DO_STRIP)
-    foreach(program spectrum2_json_backend spectrum2_sim)
+    foreach(program ${CMAKE_INSTALL_BINDIR}/spectrum2_json_backend ${CMAKE_INSTALL_BINDIR}/spectrum2_sim
+                    ${S2J_LAUNCHER_INSTALL_DIR}/spectrum2_json_launcher)
       execute_process(COMMAND \"${CMAKE_STRIP}\" --remove-section=.comment --remove-section=.note
-                              \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_BINDIR}/\${program}\"
+                              \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/\${program}\"
                       RESULT_VARIABLE failed)
       if(failed)
         message(FATAL_ERROR \"strip failed on \${program}\")

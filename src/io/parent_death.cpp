@@ -1,40 +1,38 @@
 #include "io/parent_death.h"
 
-#include <sys/prctl.h>
+#include <limits.h>
 #include <unistd.h>
 
-#include <csignal>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
+#include <filesystem>
+
+#include "io/executable_path.h"
+#include "io/tied_exec.h"
 
 namespace s2j {
 
-namespace {
+std::string this_executable() {
+  char buffer[PATH_MAX];
+  const ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer);
+  return n > 0 && static_cast<size_t>(n) < sizeof buffer ? std::string(buffer, static_cast<size_t>(n)) : "";
+}
 
-constexpr const char* kLauncherFlag = "--launch-tied-to-parent";
+std::string find_launcher(const std::string& self, const std::vector<std::string>& relative_dirs) {
+  if (self.empty() || self[0] != '/') return "";
+  const std::filesystem::path dir = std::filesystem::path(self).parent_path();
+  for (const std::string& relative : relative_dirs) {
+    std::string found;
+    if (find_executable((dir / relative / kLauncherName).lexically_normal().string(), found) == 0) return found;
+  }
+  return "";
+}
 
-}  // namespace
-
-std::vector<std::string> launch_tied_to_this_process(const std::vector<std::string>& argv, const std::string& path) {
-  // /proc/self/exe still names this executable when its file was replaced (a package upgrade).
-  std::vector<std::string> out = {"/proc/self/exe", kLauncherFlag, std::to_string(getpid()), path};
+std::vector<std::string> launch_tied_to_this_process(const std::vector<std::string>& argv, const std::string& path,
+                                                     const std::string& launcher) {
+  std::vector<std::string> out = {launcher, kLauncherFlag, std::to_string(getpid()), path};
   out.insert(out.end(), argv.begin(), argv.end());
   return out;
 }
 
-void run_launcher_if_asked(int argc, char** argv) {
-  // argv: self, flag, parent pid, path, the command's argv...
-  if (argc < 5 || std::strcmp(argv[1], kLauncherFlag) != 0) return;
-  const pid_t parent = static_cast<pid_t>(std::atol(argv[2]));
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) {
-    std::fprintf(stderr, "cannot tie the child to its parent: %s\n", std::strerror(errno));
-    _exit(127);
-  }
-  if (getppid() != parent) _exit(128 + SIGKILL);  // the parent died before the request took effect
-  execvp(argv[3], argv + 4);
-  std::fprintf(stderr, "cannot start child '%s': %s\n", argv[3], std::strerror(errno));
-  _exit(127);
-}
+void run_launcher_if_asked(int argc, char** argv) { exec_tied_to_parent(argc, argv); }
 
 }  // namespace s2j

@@ -295,6 +295,21 @@ std::vector<pid_t> children_of(pid_t pid) {
   return out;
 }
 
+bool process_gone(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(stat, text)) return true;
+  const size_t paren = text.rfind(')');
+  return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z';
+}
+
+std::string comm_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
 std::string echo_once_flag_exists(const std::string& dir, const std::string& flag) {
   const std::string script = dir + "/late.py";
   write_file(script,
@@ -320,6 +335,16 @@ void BridgeFixture::start(const std::string& child, std::vector<std::string> ext
   args.insert(args.end(), extra.begin(), extra.end());
   bridge_.start(args);
   ASSERT_TRUE(spectrum_.accept()) << bridge_.stderr_text();
+}
+
+pid_t BridgeFixture::child_running(const std::string& name) {
+  pid_t found = 0;
+  wait_until([&] {
+    const auto kids = children_of(bridge_.pid());
+    found = kids.size() == 1 && comm_of(kids[0]) == name ? kids[0] : 0;
+    return found != 0;
+  });
+  return found;
 }
 
 void BridgeFixture::expect_pong() {

@@ -104,6 +104,10 @@ std::vector<std::string> child_lines(const std::string& path);
 long rss_kib(pid_t pid);
 // PIDs of the children of `pid`.
 std::vector<pid_t> children_of(pid_t pid);
+// Gone, or a zombie nobody has reaped yet (a container's init may not reap).
+bool process_gone(pid_t pid);
+// The process's name (/proc/PID/comm).
+std::string comm_of(pid_t pid);
 // A child command (written into `dir`) that reads nothing until the file `flag` exists, then echoes
 // every line: a child that stops reading, for as long as the test wants.
 std::string echo_once_flag_exists(const std::string& dir, const std::string& flag);
@@ -118,6 +122,8 @@ class BridgeFixture : public ::testing::Test {
   void start(const std::string& child, std::vector<std::string> extra = {});
   // Sends PING; the PONG and the STATS must come.
   void expect_pong();
+  // The child's PID once it runs `name` (it starts through a launcher that execs it); 0 if it never does.
+  pid_t child_running(const std::string& name);
 
   std::string dir_;
   FakeSpectrum spectrum_;

@@ -22,35 +22,7 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// Gone, or a zombie nobody has reaped yet (a container's init may not reap).
-bool process_gone(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text;
-  if (!std::getline(stat, text)) return true;
-  const size_t paren = text.rfind(')');
-  return paren != std::string::npos && paren + 2 < text.size() && text[paren + 2] == 'Z';
-}
-
-std::string comm_of(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/comm");
-  std::string name;
-  std::getline(in, name);
-  return name;
-}
-
-class ProductionTest : public BridgeFixture {
- protected:
-  // The child's PID once it runs `name` (it starts through a launcher that execs it).
-  pid_t child_running(const std::string& name) {
-    pid_t found = 0;
-    wait_until([&] {
-      const auto kids = children_of(bridge_.pid());
-      found = kids.size() == 1 && comm_of(kids[0]) == name ? kids[0] : 0;
-      return found != 0;
-    });
-    return found;
-  }
-};
+using ProductionTest = BridgeFixture;
 
 // A Python-binding child stuck in a handler: the heartbeat notices, Spectrum's connection is closed
 // so that it moves the users to a new backend, and nothing is left running.

@@ -1,7 +1,8 @@
-// launch_tied_to_this_process and run_launcher_if_asked: the launcher execs the command under the PID
-// the spawn reported, the command dies with its parent even when the parent is SIGKILLed, and a
-// launcher that cannot run the command says so. The parent is io_launcher_helper, since the launcher
-// is the running program's own executable.
+// launch_tied_to_this_process, find_launcher and both launchers (spectrum2_json_launcher, and a
+// program's own executable through run_launcher_if_asked): the launcher execs the command under the
+// PID the spawn reported, the command dies with its parent even when the parent is SIGKILLed, and a
+// launcher that cannot run the command says so. The parent is io_launcher_helper, since the fallback
+// launcher is the running program's own executable.
 #include "io/parent_death.h"
 
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -28,6 +30,7 @@ namespace {
 using io_test::LoopCheck;
 
 constexpr const char* kHelper = S2J_LAUNCHER_HELPER;
+constexpr const char* kLauncherProgram = S2J_LAUNCHER_PROGRAM;
 // Well within the loop's guard, and far longer than the kernel needs to deliver a signal.
 constexpr double kOutlivedSeconds = 20;
 
@@ -57,11 +60,12 @@ bool same_file(const std::string& a, const std::string& b) {
   return stat(a.c_str(), &sa) == 0 && stat(b.c_str(), &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-// io_launcher_helper tying `sleep 3600` to itself, and the end of that sleep, watched through a pidfd
-// (it is not this process's child: nothing else would report its end).
+// io_launcher_helper tying `sleep 3600` to itself through `launcher` (a launcher program, or
+// kSelfLauncher: the helper's own executable), and the end of that sleep, watched through a pidfd (it
+// is not this process's child: nothing else would report its end).
 class TiedSleep {
  public:
-  explicit TiedSleep(Loop& loop) : loop_(loop) {}
+  TiedSleep(Loop& loop, const std::string& launcher) : loop_(loop), launcher_(launcher) {}
   TiedSleep(const TiedSleep&) = delete;
   TiedSleep& operator=(const TiedSleep&) = delete;
 
@@ -77,7 +81,9 @@ class TiedSleep {
   // `on_running` gets the sleep's pid once the sleep runs (the launcher has exec'd it).
   int start(std::function<void(int pid)> on_running) {
     on_running_ = std::move(on_running);
-    const int status = helper.spawn(loop_.get(), {kHelper, "tie", "sleep", "3600"}, {}, [this](int64_t code, int sig) {
+    std::vector<std::string> argv = {kHelper, "tie", "sleep", "3600"};
+    if (launcher_ != kSelfLauncher) argv.insert(argv.begin() + 2, {"--launcher", launcher_});
+    const int status = helper.spawn(loop_.get(), argv, {}, [this](int64_t code, int sig) {
       ++helper_exit.calls;
       helper_exit.status = code;
       helper_exit.signal = sig;
@@ -138,6 +144,7 @@ class TiedSleep {
   }
 
   Loop& loop_;
+  const std::string launcher_;
   std::string said_;
   int pid_ = 0;
   int pidfd_ = -1;
@@ -176,11 +183,108 @@ TEST(ParentDeathTest, OrdinaryCommandLinesAreLeftAlone) {
   }
 }
 
-TEST(ParentDeathTest, CommandRunsUnderTheSpawnedPidAsTheParentsChild) {
+TEST(ParentDeathTest, LauncherArgvNamesTheLauncherProgramGiven) {
+  const std::vector<std::string> argv =
+      launch_tied_to_this_process({"sleep", "1"}, "/usr/bin/sleep", "/usr/libexec/x/spectrum2_json_launcher");
+  ASSERT_EQ(argv.size(), 6u);
+  EXPECT_EQ(argv[0], "/usr/libexec/x/spectrum2_json_launcher");
+  EXPECT_EQ(argv[1], launch_tied_to_this_process({"true"}, "/bin/true")[1]) << "the same flag for both launchers";
+  EXPECT_EQ(argv[2], std::to_string(getpid()));
+}
+
+// A tree of files: `executable` ones get mode 0755, the rest 0644.
+class FindLauncherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/s2j-io-launcher-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    bridge_ = dir_ + "/bin/spectrum2_json_backend";
+    place(bridge_, true);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  void place(const std::string& path, bool executable) {
+    std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+    std::ofstream(path) << "#!/bin/sh\n";
+    chmod(path.c_str(), executable ? 0755 : 0644);
+  }
+  std::string find() const { return find_launcher(bridge_, {".", "../libexec/s2j"}); }
+
+  std::string dir_;
+  std::string bridge_;
+};
+
+TEST_F(FindLauncherTest, FindsTheLauncherBesideTheProgram) {
+  place(dir_ + "/bin/spectrum2_json_launcher", true);
+  place(dir_ + "/libexec/s2j/spectrum2_json_launcher", true);
+  EXPECT_EQ(find(), dir_ + "/bin/spectrum2_json_launcher") << "the first directory that has one";
+}
+
+TEST_F(FindLauncherTest, FindsTheLauncherInADirectoryRelativeToTheProgram) {
+  place(dir_ + "/libexec/s2j/spectrum2_json_launcher", true);
+  EXPECT_EQ(find(), dir_ + "/libexec/s2j/spectrum2_json_launcher") << "a clean path, without ..";
+}
+
+TEST_F(FindLauncherTest, SkipsWhatIsNotAnExecutableFile) {
+  place(dir_ + "/bin/spectrum2_json_launcher", false);
+  std::filesystem::create_directories(dir_ + "/libexec/s2j/spectrum2_json_launcher");
+  EXPECT_EQ(find(), "");
+}
+
+TEST_F(FindLauncherTest, FindsNothingWithoutALauncherOrAProgramPath) {
+  EXPECT_EQ(find(), "");
+  place(dir_ + "/bin/spectrum2_json_launcher", true);
+  EXPECT_EQ(find_launcher("", {"."}), "") << "/proc did not name the program";
+  EXPECT_EQ(find_launcher("spectrum2_json_backend", {"."}), "") << "not relative to the working directory";
+}
+
+TEST(ParentDeathTest, ThisExecutableIsTheRunningProgram) {
+  EXPECT_TRUE(same_file(this_executable(), "/proc/self/exe")) << this_executable();
+  EXPECT_EQ(this_executable().front(), '/');
+}
+
+TEST(ParentDeathTest, TheLauncherProgramRefusesOtherArgumentsWithUsageAnd127) {
+  Loop loop;
+  ChildProcess child;
+  LoopCheck check(loop);
+  std::string output;
+  Exit exit;
+  ASSERT_EQ(child.spawn(loop.get(), {"sh", "-c", "exec \"$0\" --help 2>&1", kLauncherProgram}, {},
+                        [&exit](int64_t status, int signal) {
+                          ++exit.calls;
+                          exit.status = status;
+                          exit.signal = signal;
+                        }),
+            0);
+  ASSERT_EQ(child.out().start_reading([&output](std::string_view data) { output += data; },
+                                      [&child](int) { child.out().close(); }),
+            0);
+  loop.run();
+  child.close();
+  EXPECT_EQ(output.rfind("usage: spectrum2_json_launcher --launch-tied-to-parent PARENT_PID PATH ARGV0", 0), 0u)
+      << output;
+  EXPECT_EQ(exit.calls, 1);
+  EXPECT_EQ(exit.status, 127);
+}
+
+// Each test runs with both launchers: the launcher program, and the fallback (the parent's own
+// executable in launcher mode).
+class LauncherTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  const std::string& launcher() const { return GetParam(); }
+};
+
+INSTANTIATE_TEST_SUITE_P(Launchers, LauncherTest, ::testing::Values(kLauncherProgram, kSelfLauncher),
+                         [](const ::testing::TestParamInfo<std::string>& info) {
+                           return info.param == kSelfLauncher ? std::string("OwnExecutable")
+                                                              : std::string("LauncherProgram");
+                         });
+
+TEST_P(LauncherTest, CommandRunsUnderTheSpawnedPidAsTheParentsChild) {
   std::string sleep_path;
   ASSERT_EQ(find_executable("sleep", sleep_path), 0);
   Loop loop;
-  TiedSleep tied(loop);
+  TiedSleep tied(loop, launcher());
   LoopCheck check(loop);
   std::string comm, ppid;
   bool is_sleep = false;
@@ -204,9 +308,9 @@ TEST(ParentDeathTest, CommandRunsUnderTheSpawnedPidAsTheParentsChild) {
   EXPECT_EQ(tied.helper_exit.signal, SIGTERM);
 }
 
-TEST(ParentDeathTest, SigkilledParentTakesTheCommandAlong) {
+TEST_P(LauncherTest, SigkilledParentTakesTheCommandAlong) {
   Loop loop;
-  TiedSleep tied(loop);
+  TiedSleep tied(loop, launcher());
   LoopCheck check(loop);
   ASSERT_EQ(tied.start([&](int) {
     EXPECT_EQ(tied.watch_end(), 0);
@@ -222,9 +326,10 @@ TEST(ParentDeathTest, SigkilledParentTakesTheCommandAlong) {
   EXPECT_FALSE(tied.outlived) << "the command outlived its SIGKILLed parent";
 }
 
-// Runs the helper as a launcher (as if started by this process), stdout and stderr read together.
+// Runs `argv` (from launch_tied_to_this_process) as if started by this process, the helper standing in
+// for this executable, stdout and stderr read together.
 void run_launcher(Loop& loop, ChildProcess& child, std::vector<std::string> argv, std::string& output, Exit& exit) {
-  argv[0] = kHelper;
+  if (argv[0] == kSelfLauncher) argv[0] = kHelper;
   argv.insert(argv.begin(), {"sh", "-c", "exec \"$@\" 2>&1", "sh"});  // exec: the launcher's parent is this process
   ASSERT_EQ(child.spawn(loop.get(), argv, {},
                         [&exit](int64_t status, int signal) {
@@ -238,7 +343,7 @@ void run_launcher(Loop& loop, ChildProcess& child, std::vector<std::string> argv
             0);
 }
 
-TEST(ParentDeathTest, LauncherRunsTheCommandWithItsArguments) {
+TEST_P(LauncherTest, LauncherRunsTheCommandWithItsArguments) {
   std::string sh_path;
   ASSERT_EQ(find_executable("sh", sh_path), 0);
   Loop loop;
@@ -247,7 +352,8 @@ TEST(ParentDeathTest, LauncherRunsTheCommandWithItsArguments) {
   std::string output;
   Exit exit;
   run_launcher(loop, child,
-               launch_tied_to_this_process({"renamed", "-c", "printf '%s|%s' \"$0\" \"$1\"", "zero", "one"}, sh_path),
+               launch_tied_to_this_process({"renamed", "-c", "printf '%s|%s' \"$0\" \"$1\"", "zero", "one"}, sh_path,
+                                           launcher()),
                output, exit);
   loop.run();
   child.close();
@@ -257,13 +363,14 @@ TEST(ParentDeathTest, LauncherRunsTheCommandWithItsArguments) {
   EXPECT_EQ(exit.signal, 0);
 }
 
-TEST(ParentDeathTest, LauncherThatCannotStartTheCommandSaysSoAndExits127) {
+TEST_P(LauncherTest, LauncherThatCannotStartTheCommandSaysSoAndExits127) {
   Loop loop;
   ChildProcess child;
   LoopCheck check(loop);
   std::string output;
   Exit exit;
-  run_launcher(loop, child, launch_tied_to_this_process({"missing"}, "/nonexistent/s2j-io-test"), output, exit);
+  run_launcher(loop, child, launch_tied_to_this_process({"missing"}, "/nonexistent/s2j-io-test", launcher()), output,
+               exit);
   loop.run();
   child.close();
   EXPECT_NE(output.find("cannot start child '/nonexistent/s2j-io-test'"), std::string::npos) << output;
@@ -272,7 +379,7 @@ TEST(ParentDeathTest, LauncherThatCannotStartTheCommandSaysSoAndExits127) {
   EXPECT_EQ(exit.signal, 0);
 }
 
-TEST(ParentDeathTest, LauncherWhoseParentIsGoneRunsNothing) {
+TEST_P(LauncherTest, LauncherWhoseParentIsGoneRunsNothing) {
   std::string sh_path;
   ASSERT_EQ(find_executable("sh", sh_path), 0);
   Loop loop;
@@ -280,7 +387,7 @@ TEST(ParentDeathTest, LauncherWhoseParentIsGoneRunsNothing) {
   LoopCheck check(loop);
   std::string output;
   Exit exit;
-  std::vector<std::string> argv = launch_tied_to_this_process({"sh", "-c", "echo ran"}, sh_path);
+  std::vector<std::string> argv = launch_tied_to_this_process({"sh", "-c", "echo ran"}, sh_path, launcher());
   argv[2] = "1";  // not its parent: the parent named died before the tie took effect
   run_launcher(loop, child, argv, output, exit);
   loop.run();

@@ -16,8 +16,9 @@ using Kind = LifecycleAction::Kind;
 
 }  // namespace
 
-BridgeLoop::BridgeLoop(const BridgeOptions& options, BridgeSession& session, const Logger& log)
-    : options_(options), session_(session), log_(log) {}
+BridgeLoop::BridgeLoop(const BridgeOptions& options, BridgeSession& session, const Logger& log,
+                       const std::string& launcher)
+    : options_(options), session_(session), log_(log), launcher_(launcher) {}
 
 int BridgeLoop::run() {
   if (loop_.init_status() != 0) {
@@ -161,7 +162,7 @@ void BridgeLoop::spawn_child() {
     return;
   }
   // Through the launcher, so that the child dies with the bridge even when the bridge is SIGKILLed.
-  const std::vector<std::string> argv = launch_tied_to_this_process(options_.child, path);
+  const std::vector<std::string> argv = launch_tied_to_this_process(options_.child, path, launcher_);
   const int status = child_.spawn(loop_.get(), argv, options_.child_env, [this](int64_t code, int signal) {
     session_.on_child_exit(code, signal, now());
     perform();

@@ -18,7 +18,8 @@ namespace s2j {
 
 class BridgeLoop {
  public:
-  BridgeLoop(const BridgeOptions& options, BridgeSession& session, const Logger& log);
+  // `launcher` starts the child tied to this process (io/parent_death.h).
+  BridgeLoop(const BridgeOptions& options, BridgeSession& session, const Logger& log, const std::string& launcher);
   // Runs until the session is done; returns the process exit code.
   int run();
 
@@ -36,6 +37,7 @@ class BridgeLoop {
   const BridgeOptions& options_;
   BridgeSession& session_;
   const Logger& log_;
+  const std::string& launcher_;
   Loop loop_;
   Stream spectrum_;
   TcpClient connector_;

@@ -26,6 +26,10 @@
 #ifndef S2J_VERSION
 #define S2J_VERSION "0.0.0"
 #endif
+// Where `cmake --install` puts the launcher, relative to the bridge's directory.
+#ifndef S2J_LAUNCHER_DIR
+#define S2J_LAUNCHER_DIR "../libexec/spectrum2-json-bridge"
+#endif
 
 namespace {
 
@@ -110,6 +114,17 @@ int main(int argc, char** argv) {
 
   s2j::Logger log(options.log_level, write_stderr);
   for (const std::string& warning : options.warnings) log.warn(warning);
+  // Looked up once, now: after a package upgrade replaced (unlinked) this executable, /proc would
+  // name it "... (deleted)" and the launcher beside it would not be found.
+  const std::string self = s2j::this_executable();
+  std::string launcher = s2j::find_launcher(self, {".", S2J_LAUNCHER_DIR});
+  if (!launcher.empty()) {
+    log.debug("children start through " + launcher);
+  } else {
+    launcher = s2j::kSelfLauncher;
+    log.debug(std::string("no ") + s2j::kLauncherName + " next to '" + self +
+              "' or in its " S2J_LAUNCHER_DIR "; children start through this executable, which is slower");
+  }
   google::protobuf::SetLogHandler([](google::protobuf::LogLevel, const char*, int, const std::string& message) {
     write_stderr(s2j::LogLevel::kDebug, "protobuf: " + message);
   });
@@ -127,7 +142,7 @@ int main(int argc, char** argv) {
                             s2j::TapLifecycleSettings{options.lifecycle.shutdown_timeout, options.tap_connect_timeout,
                                                       options.lifecycle.buffer_limit},
                             log, options.trace_path.empty() ? nullptr : &trace, options.findings ? &checks : nullptr);
-    s2j::TapLoop loop(options, cli.args, session, log);
+    s2j::TapLoop loop(options, cli.args, session, log, launcher);
     return loop.run();
   }
 
@@ -136,6 +151,6 @@ int main(int argc, char** argv) {
         const s2j::MemoryStats self = memory_of(0), child = memory_of(child_pid);
         return s2j::MemoryStats{self.res_kib + child.res_kib, self.shared_kib + child.shared_kib};
       });
-  s2j::BridgeLoop loop(options, session, log);
+  s2j::BridgeLoop loop(options, session, log, launcher);
   return loop.run();
 }

@@ -18,8 +18,8 @@ using Kind = TapAction::Kind;
 }  // namespace
 
 TapLoop::TapLoop(const BridgeOptions& options, const std::vector<std::string>& args, TapSession& session,
-                 const Logger& log)
-    : options_(options), args_(args), session_(session), log_(log) {}
+                 const Logger& log, const std::string& launcher)
+    : options_(options), args_(args), session_(session), log_(log), launcher_(launcher) {}
 
 int TapLoop::run() {
   if (loop_.init_status() != 0) {
@@ -178,7 +178,7 @@ void TapLoop::start_backend() {
   }
   // As Spectrum starts a backend (a session of its own, no stdin), and tied to the tap's life.
   const std::vector<std::string> argv =
-      launch_tied_to_this_process(native_backend_command(options_.tap, args_, listener_.port()), path);
+      launch_tied_to_this_process(native_backend_command(options_.tap, args_, listener_.port()), path, launcher_);
   status = process_.spawn(
       loop_.get(), argv, {},
       [this](int64_t code, int signal) {

@@ -20,8 +20,10 @@ namespace s2j {
 
 class TapLoop {
  public:
-  // `args` are the tap's own arguments (passed on to the backend, see core/tap_command.h).
-  TapLoop(const BridgeOptions& options, const std::vector<std::string>& args, TapSession& session, const Logger& log);
+  // `args` are the tap's own arguments (passed on to the backend, see core/tap_command.h); `launcher`
+  // starts the backend tied to this process (io/parent_death.h).
+  TapLoop(const BridgeOptions& options, const std::vector<std::string>& args, TapSession& session, const Logger& log,
+          const std::string& launcher);
   // Runs until the session is done; returns the process exit code.
   int run();
 
@@ -38,6 +40,7 @@ class TapLoop {
   const std::vector<std::string>& args_;
   TapSession& session_;
   const Logger& log_;
+  const std::string& launcher_;
   Loop loop_;
   Stream spectrum_;
   TcpClient connector_;
