@@ -3,7 +3,7 @@
 #include <limits.h>
 #include <unistd.h>
 
-#include <filesystem>
+#include <cstdlib>
 
 #include "io/executable_path.h"
 #include "io/tied_exec.h"
@@ -17,11 +17,14 @@ std::string this_executable() {
 }
 
 std::string find_launcher(const std::string& self, const std::vector<std::string>& relative_dirs) {
-  if (self.empty() || self[0] != '/') return "";
-  const std::filesystem::path dir = std::filesystem::path(self).parent_path();
+  const size_t slash = self.rfind('/');
+  if (self.empty() || self[0] != '/' || slash == std::string::npos) return "";
   for (const std::string& relative : relative_dirs) {
+    // realpath: a clean name for the log (no "..") from libc, without std::filesystem's pages.
+    char resolved[PATH_MAX];
+    const std::string candidate = self.substr(0, slash + 1) + relative + "/" + kLauncherName;
     std::string found;
-    if (find_executable((dir / relative / kLauncherName).lexically_normal().string(), found) == 0) return found;
+    if (realpath(candidate.c_str(), resolved) != nullptr && find_executable(resolved, found) == 0) return found;
   }
   return "";
 }
