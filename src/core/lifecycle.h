@@ -34,8 +34,7 @@ struct LifecycleSettings {
   double shutdown_timeout = 5;     // the child's time to exit after its stdin closed; the last frames' time
   double ping_timeout = 60;        // seconds of reading from Spectrum without PING: Spectrum is gone
   double child_ping_timeout = 60;  // the child heartbeat; 0 = off
-  // With the 1 MiB pipe to the child, enough to keep both sides busy; a deeper queue costs memory and,
-  // in fresh pages and cache misses, CPU.
+  // Enough to keep both sides busy; a deeper queue costs memory and, in fresh pages and cache misses, CPU.
   size_t buffer_limit = 1u << 20;
 };
 

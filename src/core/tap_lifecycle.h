@@ -28,8 +28,7 @@ namespace s2j {
 struct TapLifecycleSettings {
   double shutdown_timeout = 5;  // the backend's time to exit once asked; the last frames' time
   double connect_timeout = 30;  // the backend's time to connect after it started
-  // With the 1 MiB pipe to the child, enough to keep both sides busy; a deeper queue costs memory and,
-  // in fresh pages and cache misses, CPU.
+  // Enough to keep both sides busy; a deeper queue costs memory and, in fresh pages and cache misses, CPU.
   size_t buffer_limit = 1u << 20;
 };
 

@@ -1,6 +1,5 @@
 #include "io/child_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,19 +9,6 @@
 extern char** environ;
 
 namespace s2j {
-
-namespace {
-
-// A pipe this large lets the two sides of a busy pipe wake each other far less often than the
-// default 64 KiB. The kernel may refuse (pipe-max-size, a user's pipe quota); that costs only speed.
-constexpr int kPipeCapacity = 1 << 20;
-
-void enlarge_pipe(Stream& stream) {
-  uv_os_fd_t fd;
-  if (uv_fileno(reinterpret_cast<uv_handle_t*>(stream.handle()), &fd) == 0) fcntl(fd, F_SETPIPE_SZ, kPipeCapacity);
-}
-
-}  // namespace
 
 int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, const std::vector<std::string>& env,
                         ExitCallback on_exit, Stdio mode) {
@@ -78,10 +64,6 @@ int ChildProcess::spawn(uv_loop_t* loop, const std::vector<std::string>& argv, c
   if (status != 0) return status;
   pid_ = process_.pid;
   running_ = true;
-  if (mode == Stdio::kPipes) {
-    enlarge_pipe(stdin_);
-    enlarge_pipe(stdout_);
-  }
   return 0;
 }
 
