@@ -243,13 +243,12 @@ TEST(ParentDeathTest, ThisExecutableIsTheRunningProgram) {
   EXPECT_EQ(this_executable().front(), '/');
 }
 
-TEST(ParentDeathTest, TheLauncherProgramRefusesOtherArgumentsWithUsageAnd127) {
-  Loop loop;
-  ChildProcess child;
-  LoopCheck check(loop);
-  std::string output;
-  Exit exit;
-  ASSERT_EQ(child.spawn(loop.get(), {"sh", "-c", "exec \"$0\" --help 2>&1", kLauncherProgram}, {},
+// Runs `argv` (from launch_tied_to_this_process) as if started by this process, the helper standing in
+// for this executable, stdout and stderr read together.
+void run_launcher(Loop& loop, ChildProcess& child, std::vector<std::string> argv, std::string& output, Exit& exit) {
+  if (argv[0] == kSelfLauncher) argv[0] = kHelper;
+  argv.insert(argv.begin(), {"sh", "-c", "exec \"$@\" 2>&1", "sh"});  // exec: the launcher's parent is this process
+  ASSERT_EQ(child.spawn(loop.get(), argv, {},
                         [&exit](int64_t status, int signal) {
                           ++exit.calls;
                           exit.status = status;
@@ -259,6 +258,15 @@ TEST(ParentDeathTest, TheLauncherProgramRefusesOtherArgumentsWithUsageAnd127) {
   ASSERT_EQ(child.out().start_reading([&output](std::string_view data) { output += data; },
                                       [&child](int) { child.out().close(); }),
             0);
+}
+
+TEST(ParentDeathTest, TheLauncherProgramRefusesOtherArgumentsWithUsageAnd127) {
+  Loop loop;
+  ChildProcess child;
+  LoopCheck check(loop);
+  std::string output;
+  Exit exit;
+  run_launcher(loop, child, {kLauncherProgram, "--help"}, output, exit);
   loop.run();
   child.close();
   EXPECT_EQ(output.rfind("usage: spectrum2_json_launcher --launch-tied-to-parent PARENT_PID PATH ARGV0", 0), 0u)
@@ -324,23 +332,6 @@ TEST_P(LauncherTest, SigkilledParentTakesTheCommandAlong) {
   EXPECT_EQ(tied.helper_exit.signal, SIGKILL);
   EXPECT_EQ(tied.ends(), 1);
   EXPECT_FALSE(tied.outlived) << "the command outlived its SIGKILLed parent";
-}
-
-// Runs `argv` (from launch_tied_to_this_process) as if started by this process, the helper standing in
-// for this executable, stdout and stderr read together.
-void run_launcher(Loop& loop, ChildProcess& child, std::vector<std::string> argv, std::string& output, Exit& exit) {
-  if (argv[0] == kSelfLauncher) argv[0] = kHelper;
-  argv.insert(argv.begin(), {"sh", "-c", "exec \"$@\" 2>&1", "sh"});  // exec: the launcher's parent is this process
-  ASSERT_EQ(child.spawn(loop.get(), argv, {},
-                        [&exit](int64_t status, int signal) {
-                          ++exit.calls;
-                          exit.status = status;
-                          exit.signal = signal;
-                        }),
-            0);
-  ASSERT_EQ(child.out().start_reading([&output](std::string_view data) { output += data; },
-                                      [&child](int) { child.out().close(); }),
-            0);
 }
 
 TEST_P(LauncherTest, LauncherRunsTheCommandWithItsArguments) {
