@@ -55,16 +55,18 @@ class LauncherTest : public BridgeFixture {
   }
 
   std::string note() const { return dir_ + "/noted"; }
+
+  // The bridge's log holds `text`.
+  void expect_logged(const std::string& text) {
+    EXPECT_NE(bridge_.stderr_text().find(text), std::string::npos) << bridge_.stderr_text();
+  }
 };
 
 TEST_F(LauncherTest, TheBuildTreesLauncherBesideTheBridgeStartsTheChild) {
   start("sleep 3600", {"--log-level", "debug"});
   const pid_t child = child_running("sleep");
   ASSERT_NE(child, 0) << bridge_.stderr_text();
-  EXPECT_NE(bridge_.stderr_text().find("debug: children start through " +
-                                       std::filesystem::canonical(kLauncher).string() + "\n"),
-            std::string::npos)
-      << bridge_.stderr_text();
+  expect_logged("debug: children start through " + std::filesystem::canonical(kLauncher).string() + "\n");
   expect_child_dies_with_bridge(child);
 }
 
@@ -75,9 +77,7 @@ TEST_F(LauncherTest, ALauncherCopiedBesideTheBridgeIsUsed) {
   const pid_t child = child_running("sleep");
   ASSERT_NE(child, 0) << bridge_.stderr_text();
   EXPECT_EQ(noted(), tied_argv("/bin/sleep", "/bin/sleep\n3600\n")) << bridge_.stderr_text();
-  EXPECT_NE(bridge_.stderr_text().find("debug: children start through " + dir_ + "/bin/spectrum2_json_launcher\n"),
-            std::string::npos)
-      << bridge_.stderr_text();
+  expect_logged("debug: children start through " + dir_ + "/bin/spectrum2_json_launcher\n");
   expect_child_dies_with_bridge(child);
 }
 
@@ -92,8 +92,7 @@ TEST_F(LauncherTest, TheInstalledLauncherIsFoundRelativeToTheBridge) {
   spectrum_.send(WrapperMessage::TYPE_EXIT);
   EXPECT_EQ(bridge_.wait(), 0) << bridge_.stderr_text();
   EXPECT_EQ(noted(), expected) << bridge_.stderr_text();
-  EXPECT_NE(bridge_.stderr_text().find("debug: children start through " + launcher + "\n"), std::string::npos)
-      << bridge_.stderr_text();
+  expect_logged("debug: children start through " + launcher + "\n");
 }
 
 TEST_F(LauncherTest, WithoutALauncherTheBridgeItselfStartsTheChildTiedToIt) {
@@ -101,10 +100,8 @@ TEST_F(LauncherTest, WithoutALauncherTheBridgeItselfStartsTheChildTiedToIt) {
   start_at(bridge, {"--child", "sleep 3600"});
   const pid_t child = child_running("sleep");
   ASSERT_NE(child, 0) << bridge_.stderr_text();
-  EXPECT_NE(bridge_.stderr_text().find("debug: no spectrum2_json_launcher next to '" + bridge +
-                                       "' or in its " S2J_LAUNCHER_DIR "; children start through this executable"),
-            std::string::npos)
-      << bridge_.stderr_text();
+  expect_logged("debug: no spectrum2_json_launcher next to '" + bridge +
+                "' or in its " S2J_LAUNCHER_DIR "; children start through this executable");
   expect_child_dies_with_bridge(child);
 }
 

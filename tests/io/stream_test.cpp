@@ -68,6 +68,31 @@ TEST_F(StreamTest, DataArrivesInOrderThenEof) {
   EXPECT_EQ(shutdown_status, 0);
 }
 
+// The caller's buffer is taken whether the kernel takes the bytes at once or they are queued: the
+// caller refills it, and what it writes next follows what it wrote before.
+TEST_F(StreamTest, WriteTakesTheCallersBytesWhetherSentOrQueued) {
+  Loop loop;
+  Stream a, b;
+  LoopCheck check(loop);
+  ASSERT_NO_FATAL_FAILURE(open_pair(loop, a, b));
+  std::string received;
+  ASSERT_EQ(b.start_reading([&](std::string_view data) { received += data; }, [&](int) { b.close(); }), 0);
+  std::string buffer = "small";
+  EXPECT_EQ(a.write(buffer), 0);
+  EXPECT_EQ(buffer, "");  // sent at once
+  const std::string big = big_payload();
+  buffer = big;
+  EXPECT_EQ(a.write(buffer), 0);
+  EXPECT_GT(a.queued(), 0u);
+  EXPECT_EQ(buffer, "");  // queued
+  buffer.append("tail");
+  EXPECT_EQ(a.write(buffer), 0);
+  EXPECT_EQ(buffer, "");
+  a.shutdown([&](int) { a.close(); });
+  loop.run();
+  EXPECT_EQ(received, "small" + big + "tail");
+}
+
 TEST_F(StreamTest, EofIsReportedOnceWhenThePeerCloses) {
   Loop loop;
   Stream a, b;
